@@ -1,0 +1,134 @@
+/** Time as a dependency: filters, toxics and the load generator never read the global clock directly. */
+
+export interface Clock {
+  /** Monotonic milliseconds (fractional), for durations. */
+  now(): number
+  /** Wall-clock milliseconds since the epoch, for timestamps in logs and spans. */
+  epochMs(): number
+  /** Resolves after `ms`; rejects with `signal.reason` if aborted first. Its timer is cleared either way. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+  /** Calls `fn` every `ms` until the returned function is called. */
+  every(ms: number, fn: () => void): () => void
+}
+
+/** The real clock: `performance.now()` and `setTimeout`. */
+export function systemClock(): Clock {
+  return {
+    now: () => performance.now(),
+    epochMs: () => Date.now(),
+    sleep(ms, signal) {
+      if (signal?.aborted) return Promise.reject(signal.reason)
+      return new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          clearTimeout(timer)
+          reject(signal!.reason)
+        }
+        const timer = setTimeout(() => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve()
+        }, Math.max(0, ms))
+        signal?.addEventListener('abort', onAbort, { once: true })
+      })
+    },
+    every(ms, fn) {
+      const timer = setInterval(fn, ms)
+      timer.unref?.()
+      return () => clearInterval(timer)
+    },
+  }
+}
+
+interface ManualTimer {
+  at: number
+  seq: number
+  fire: () => void
+  cancel: () => void
+}
+
+/**
+ * Virtual time for tests: nothing happens until `advance()` is called.
+ * `pendingTimers()` lets a test assert that nothing stays armed.
+ */
+export class ManualClock implements Clock {
+  private current = 0
+  private seq = 0
+  private readonly timers = new Set<ManualTimer>()
+
+  constructor(private readonly epochBase = Date.UTC(2026, 0, 1)) {}
+
+  now(): number {
+    return this.current
+  }
+
+  epochMs(): number {
+    return this.epochBase + this.current
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    return new Promise<void>((resolve, reject) => {
+      const timer: ManualTimer = {
+        at: this.current + Math.max(0, ms),
+        seq: this.seq++,
+        fire: () => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve()
+        },
+        cancel: () => this.timers.delete(timer),
+      }
+      const onAbort = () => {
+        timer.cancel()
+        reject(signal!.reason)
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      this.timers.add(timer)
+    })
+  }
+
+  every(ms: number, fn: () => void): () => void {
+    let stopped = false
+    const arm = () => {
+      const timer: ManualTimer = {
+        at: this.current + ms,
+        seq: this.seq++,
+        fire: () => {
+          if (stopped) return
+          fn()
+          arm()
+        },
+        cancel: () => this.timers.delete(timer),
+      }
+      this.timers.add(timer)
+      stop = () => {
+        stopped = true
+        timer.cancel()
+      }
+    }
+    let stop = () => {}
+    arm()
+    return () => stop()
+  }
+
+  /** Moves time forward by `ms`, firing due timers in order and letting promise callbacks run between them. */
+  async advance(ms: number): Promise<void> {
+    const target = this.current + ms
+    for (;;) {
+      await flushMicrotasks()
+      const next = [...this.timers].filter((t) => t.at <= target).sort((a, b) => a.at - b.at || a.seq - b.seq)[0]
+      if (!next) break
+      this.timers.delete(next)
+      this.current = next.at
+      next.fire()
+    }
+    this.current = target
+    await flushMicrotasks()
+  }
+
+  pendingTimers(): number {
+    return this.timers.size
+  }
+}
+
+async function flushMicrotasks(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve()
+}

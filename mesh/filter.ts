@@ -1,0 +1,89 @@
+/**
+ * The data-plane contract: a sidecar is a chain of small filters around a terminal handler.
+ * Requests pass the filters in order; responses come back through them in reverse (Envoy's model).
+ */
+import type { Readable } from 'node:stream'
+import type { ResponseFlag } from './flags.ts'
+
+/** Lower-case header names, as node:http and undici give them. */
+export type HeaderMap = Record<string, string | string[] | undefined>
+
+/** A response body: nothing, bytes already in memory, or a stream straight from the upstream socket. */
+export type Body = null | string | Buffer | Readable
+
+/**
+ * What telemetry learns about one request as it crosses a sidecar (Envoy's StreamInfo).
+ * Filters fill it in; the telemetry filter reads it when the response is complete.
+ */
+export interface StreamInfo {
+  readonly startMs: number
+  readonly flags: Set<ResponseFlag>
+  /** Envoy's %RESPONSE_CODE_DETAILS%, e.g. `via_upstream`, `fault_filter_abort`. */
+  details: string
+  /** The VirtualService route that matched, as `<vs>.<namespace>` plus index; empty if none. */
+  routeName: string
+  /** Envoy cluster name: `outbound|9080|v1|reviews.default.svc.cluster.local`. */
+  cluster: string
+  /** Service and workload finally chosen by the load balancer. */
+  destinationService: string
+  destinationWorkload: string
+  destinationVersion: string
+  /** host:port the last attempt went to. */
+  upstreamHost: string
+  /** Number of upstream attempts made (1 + retries). */
+  attempts: number
+  /** Set when the response is the mirror copy's, so telemetry can skip sampling it. */
+  mirrored: boolean
+}
+
+export interface MeshRequest {
+  readonly method: string
+  /** Path including the query string, as on the wire. */
+  readonly path: string
+  /** Host / :authority, as sent by the caller (e.g. `reviews:9080`). */
+  readonly authority: string
+  readonly scheme: 'http' | 'https'
+  readonly headers: HeaderMap
+  /** Request bodies are buffered (Envoy buffers them too) so retries and mirrors can replay them. */
+  readonly body: Buffer | null
+  /** Aborted when the caller goes away or an enclosing timeout expires. */
+  readonly signal: AbortSignal
+  readonly info: StreamInfo
+}
+
+export interface MeshResponse {
+  readonly status: number
+  readonly headers: HeaderMap
+  readonly body: Body
+}
+
+export type Handler = (req: MeshRequest) => Promise<MeshResponse>
+
+/** Wraps the next handler. Per-request state lives only inside the returned closure. */
+export type Filter = (next: Handler) => Handler
+
+/** compose([a, b], h): requests pass a, b, h; responses come back through b, then a. */
+export const compose = (filters: readonly Filter[], terminal: Handler): Handler =>
+  filters.reduceRight<Handler>((next, filter) => filter(next), terminal)
+
+export function newStreamInfo(startMs: number): StreamInfo {
+  return {
+    startMs,
+    flags: new Set(),
+    details: '',
+    routeName: '',
+    cluster: '',
+    destinationService: '',
+    destinationWorkload: '',
+    destinationVersion: '',
+    upstreamHost: '',
+    attempts: 0,
+    mirrored: false,
+  }
+}
+
+/** First value of a header that may repeat. */
+export function headerValue(headers: HeaderMap, name: string): string | undefined {
+  const v = headers[name]
+  return Array.isArray(v) ? v[0] : v
+}
