@@ -32,8 +32,22 @@ export interface StreamInfo {
   upstreamHost: string
   /** Number of upstream attempts made (1 + retries). */
   attempts: number
-  /** Set when the response is the mirror copy's, so telemetry can skip sampling it. */
+  /** Set when the request is a mirror copy, so telemetry can skip sampling it. */
   mirrored: boolean
+  /** `x-request-id`, as received or as the first proxy generated it. */
+  requestId: string
+  /** The span this sidecar created for the request (client span outbound, server span inbound). */
+  span: SpanContext | undefined
+}
+
+/** W3C/B3 trace context of one span. */
+export interface SpanContext {
+  /** 32 hex digits. */
+  readonly traceId: string
+  /** 16 hex digits. */
+  readonly spanId: string
+  readonly parentSpanId?: string
+  readonly sampled: boolean
 }
 
 export interface MeshRequest {
@@ -49,6 +63,10 @@ export interface MeshRequest {
   /** Aborted when the caller goes away or an enclosing timeout expires. */
   readonly signal: AbortSignal
   readonly info: StreamInfo
+  /** Set by the retry filter: which try this is, and the hosts earlier tries used (retry-previous-hosts). */
+  readonly attempt?: { readonly number: number; readonly triedHosts: ReadonlySet<string> }
+  /** Set by the load balancer: the endpoint this try goes to. */
+  readonly upstream?: { readonly workload: string; readonly address: string; readonly dialAddress: string }
 }
 
 export interface MeshResponse {
@@ -79,7 +97,24 @@ export function newStreamInfo(startMs: number): StreamInfo {
     upstreamHost: '',
     attempts: 0,
     mirrored: false,
+    requestId: '',
+    span: undefined,
   }
+}
+
+/** A local reply (made by the sidecar itself, not the upstream), always small and in memory. */
+export function localReply(status: number, body: string, headers: HeaderMap = {}): MeshResponse {
+  return { status, headers: body ? { 'content-type': 'text/plain', ...headers } : headers, body }
+}
+
+/** Copies `req` with some headers set (undefined removes); filters never mutate a request's headers. */
+export function withHeaders(req: MeshRequest, changes: HeaderMap): MeshRequest {
+  const headers: HeaderMap = { ...req.headers }
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === undefined) delete headers[name]
+    else headers[name] = value
+  }
+  return { ...req, headers }
 }
 
 /** First value of a header that may repeat. */

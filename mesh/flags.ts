@@ -3,23 +3,28 @@
  * https://www.envoyproxy.io/docs/envoy/latest/configuration/observability/access_log/usage
  */
 export type ResponseFlag =
-  | 'DI' // delay injected by the fault filter
-  | 'FI' // abort injected by the fault filter
-  | 'UT' // upstream request timeout
-  | 'URX' // retry limit (or upstream retry budget) reached
-  | 'UO' // upstream overflow: circuit breaker
+  | 'LH' // local service failed its health check
   | 'UH' // no healthy upstream host
+  | 'UT' // upstream request timeout
+  | 'UR' // upstream remote reset
   | 'UF' // upstream connection failure
   | 'UC' // upstream connection termination
-  | 'UR' // upstream remote reset
+  | 'UO' // upstream overflow: circuit breaker
   | 'NR' // no route configured
-  | 'NC' // upstream cluster not found
-  | 'DC' // downstream connection termination
+  | 'DI' // delay injected by the fault filter
+  | 'FI' // abort injected by the fault filter
   | 'RL' // rate limited locally
   | 'UAEX' // unauthorized by an external authorization service
+  | 'DC' // downstream connection termination
+  | 'URX' // retry limit (or upstream retry budget) reached
+  | 'NC' // upstream cluster not found
 
-/** Envoy prints flags comma-joined, and `-` when there are none. */
-export const formatFlags = (flags: Iterable<ResponseFlag>): string => {
-  const list = [...flags]
-  return list.length === 0 ? '-' : list.join(',')
+/** The order Envoy prints flags in (its flag table), so `UF,URX` reads the same as in Envoy's logs. */
+const ORDER: readonly ResponseFlag[] = ['LH', 'UH', 'UT', 'UR', 'UF', 'UC', 'UO', 'NR', 'DI', 'FI', 'RL', 'UAEX', 'DC', 'URX', 'NC']
+
+/** Envoy prints flags comma-joined in its table order, and `-` when there are none. */
+export function formatFlags(flags: ReadonlySet<ResponseFlag>): string {
+  if (flags.size === 0) return '-'
+  if (flags.size === 1) return flags.values().next().value as string
+  return ORDER.filter((f) => flags.has(f)).join(',')
 }

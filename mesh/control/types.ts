@@ -109,6 +109,9 @@ export type RetryCondition =
   | 'internal'
   | 'resource-exhausted'
   | 'unavailable'
+  /** Accepted by Istio's validation; `reset-before-request` is Istio's inbound default. */
+  | 'reset-before-request'
+  | 'http3-post-connect-failure'
 
 export interface HTTPRetry {
   /** Number of retries: at most 1 + attempts requests. 0 disables retries. */
@@ -124,7 +127,10 @@ export interface HTTPRetry {
 }
 
 export interface HTTPRedirect {
+  /** Replaces the whole path. */
   readonly uri?: string
+  /** Replaces the matched URI prefix (every uri match of the route is a prefix match). */
+  readonly prefixRewrite?: string
   readonly authority?: string
   readonly scheme?: string
   readonly port?: number
@@ -135,6 +141,11 @@ export interface HTTPRedirect {
 export interface HTTPRewrite {
   readonly uri?: string
   readonly authority?: string
+  /**
+   * `match` is unanchored and not global (it is frozen, so it must not carry state); Envoy replaces every
+   * match, so use `path.replace(new RegExp(match.source, match.flags + 'g'), rewrite)`. `rewrite` is already
+   * in JS replacement syntax: RE2's `\1` became `$1` and a literal `$` became `$$`.
+   */
   readonly uriRegexRewrite?: { readonly match: RegExp; readonly rewrite: string }
 }
 
@@ -195,10 +206,12 @@ export type ConsistentHashKey =
   | { readonly kind: 'queryParameter'; readonly name: string }
 
 export interface LoadBalancerSettings {
+  /** Undefined (and no consistentHash): Istio's default, LEAST_REQUEST. */
   readonly simple?: SimpleLB
   readonly consistentHash?: ConsistentHashKey
 }
 
+/** Limits left out (or written as 0, which Istio treats as unset) mean Envoy's default: unlimited. */
 export interface ConnectionPoolSettings {
   readonly tcp?: { readonly maxConnections?: number; readonly connectTimeoutMs?: number }
   readonly http?: {
@@ -248,8 +261,13 @@ export interface DestinationRuleSpec {
 // === Gateway ===
 
 export interface GatewayServer {
+  /** `protocol` is upper-cased (`HTTP`, `HTTPS`, `GRPC-WEB`, …). */
   readonly port: { readonly number: number; readonly name?: string; readonly protocol: string }
+  /** As written: `*`, `bookinfo.example.com`, `ns/host` or `./host`. */
   readonly hosts: readonly string[]
+  readonly name?: string
+  /** Present for HTTPS/TLS servers (not simulated) and HTTP servers with `httpsRedirect`. */
+  readonly tls?: { readonly mode?: string; readonly httpsRedirect: boolean }
 }
 
 export interface GatewaySpec {
@@ -279,4 +297,34 @@ export interface ConfigSnapshot {
   readonly virtualServices: readonly VirtualService[]
   readonly destinationRules: readonly DestinationRule[]
   readonly gateways: readonly Gateway[]
+}
+
+// === Diagnostics (additive: parse/analysis results) ===
+
+export type DiagnosticLevel = 'Error' | 'Warning' | 'Info'
+
+/**
+ * One finding about config, shaped like an `istioctl analyze` message. `code` is an Istio `IST…` code where
+ * Istio has one, otherwise a meshdojo `MD…` code; every code is documented in docs/errors.md.
+ */
+export interface Diagnostic {
+  readonly level: DiagnosticLevel
+  readonly code: string
+  readonly kind?: string
+  readonly name?: string
+  readonly namespace?: string
+  /** Path of the field at fault, e.g. `spec.http[0].route[1].weight`. */
+  readonly field?: string
+  /** Human-readable; includes the offending value rendered as JSON (`got "fifty"`). */
+  readonly message: string
+  /** The offending value as received. */
+  readonly value?: unknown
+  readonly source?: SourceRef
+}
+
+/** Identifies one stored resource (what `kubectl delete` needs). */
+export interface ResourceRef {
+  readonly kind: Kind
+  readonly name: string
+  readonly namespace: string
 }

@@ -1,0 +1,189 @@
+/**
+ * Typed readers for YAML values. Each reports what is wrong (code, field, value) and returns undefined, so
+ * parsing carries on and collects every error. `null` counts as absent, as Kubernetes prunes nulls from
+ * CRD objects before validation.
+ */
+
+import { at, type Reporter } from './reporter.ts'
+
+export type Obj = Readonly<Record<string, unknown>>
+
+export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+export const absent = (v: unknown): v is undefined | null => v === undefined || v === null
+
+/** The fields an object may have. */
+export interface Shape {
+  /** Fields the parser reads. */
+  readonly fields: readonly string[]
+  /** Fields Istio accepts that meshdojo does not simulate, with the reason (MD0104 warning). */
+  readonly ignored?: Readonly<Record<string, string>>
+  /** Fields Istio accepts that have no visible effect in a one-cluster simulation: accepted silently. */
+  readonly quiet?: readonly string[]
+  /** Fields Istio's API no longer has, with what to write instead (MD0103 error). */
+  readonly removed?: Readonly<Record<string, string>>
+}
+
+/** Unknown fields are errors (kubectl's strict field validation rejects them too), with a did-you-mean. */
+export function checkShape(o: Obj, field: string, r: Reporter, shape: Shape): void {
+  for (const key of Object.keys(o)) {
+    if (shape.fields.includes(key) || shape.quiet?.includes(key)) continue
+    const instead = shape.removed?.[key]
+    if (instead !== undefined) {
+      r.error('MD0103', at(field, key), `unknown field "${key}" (no longer in Istio's API; ${instead})`)
+      continue
+    }
+    const why = shape.ignored?.[key]
+    if (why !== undefined) {
+      if (!absent(o[key])) r.warn('MD0104', at(field, key), why)
+      continue
+    }
+    const hint = suggest(key, [...shape.fields, ...Object.keys(shape.ignored ?? {})])
+    r.error('MD0103', at(field, key), `unknown field "${key}"${hint === undefined ? '' : `; did you mean "${hint}"?`}`)
+  }
+}
+
+export function object(v: unknown, field: string, r: Reporter): Obj | undefined {
+  if (absent(v)) return undefined
+  if (!isObj(v)) {
+    r.error('MD0102', field, 'must be an object', v)
+    return undefined
+  }
+  return v
+}
+
+/** Like object(), but reports MD0108 when absent. */
+export function requiredObject(v: unknown, field: string, r: Reporter): Obj | undefined {
+  if (absent(v)) {
+    r.error('MD0108', field, 'is required')
+    return undefined
+  }
+  return object(v, field, r)
+}
+
+export function str(v: unknown, field: string, r: Reporter): string | undefined {
+  if (absent(v)) return undefined
+  if (typeof v !== 'string') {
+    r.error('MD0102', field, 'must be a string', v)
+    return undefined
+  }
+  return v
+}
+
+export function requiredStr(v: unknown, field: string, r: Reporter): string | undefined {
+  if (absent(v) || v === '') {
+    r.error('MD0108', field, 'is required')
+    return undefined
+  }
+  return str(v, field, r)
+}
+
+export function bool(v: unknown, field: string, r: Reporter): boolean | undefined {
+  if (absent(v)) return undefined
+  if (typeof v !== 'boolean') {
+    r.error('MD0102', field, 'must be true or false', v)
+    return undefined
+  }
+  return v
+}
+
+export interface IntRange {
+  readonly min: number
+  readonly max: number
+  /** Replaces the default `must be an integer from min to max`. */
+  readonly must?: string
+}
+
+export const INT32: IntRange = { min: -(2 ** 31), max: 2 ** 31 - 1, must: 'must be an integer' }
+export const NON_NEGATIVE_INT32: IntRange = { min: 0, max: 2 ** 31 - 1, must: 'must be a non-negative integer' }
+export const UINT32: IntRange = { min: 0, max: 2 ** 32 - 1, must: 'must be a non-negative integer' }
+
+export function int(v: unknown, field: string, r: Reporter, range: IntRange): number | undefined {
+  if (absent(v)) return undefined
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < range.min || v > range.max) {
+    r.error('MD0101', field, range.must ?? `must be an integer from ${range.min} to ${range.max}`, v)
+    return undefined
+  }
+  return v
+}
+
+export function num(v: unknown, field: string, r: Reporter): number | undefined {
+  if (absent(v)) return undefined
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    r.error('MD0101', field, 'must be a number', v)
+    return undefined
+  }
+  return v
+}
+
+export function list(v: unknown, field: string, r: Reporter): readonly unknown[] | undefined {
+  if (absent(v)) return undefined
+  if (!Array.isArray(v)) {
+    r.error('MD0102', field, 'must be a list', v)
+    return undefined
+  }
+  return v
+}
+
+/** Parses each item with `item`; items that fail are left out (their errors are already reported). */
+export function listOf<T>(
+  v: unknown,
+  field: string,
+  r: Reporter,
+  item: (value: unknown, field: string, index: number) => T | undefined,
+): T[] {
+  const out: T[] = []
+  const items = list(v, field, r) ?? []
+  items.forEach((value, i) => {
+    const parsed = item(value, at(field, i), i)
+    if (parsed !== undefined) out.push(parsed)
+  })
+  return out
+}
+
+export function strList(v: unknown, field: string, r: Reporter): string[] {
+  return listOf(v, field, r, (item, f) => {
+    if (typeof item === 'string') return item
+    r.error('MD0102', f, 'must be a string', item)
+    return undefined
+  })
+}
+
+export function strMap(v: unknown, field: string, r: Reporter): Record<string, string> {
+  const o = object(v, field, r)
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(o ?? {})) {
+    if (typeof value === 'string') out[key] = value
+    else r.error('MD0102', at(field, key), 'must be a string', value)
+  }
+  return out
+}
+
+/** The closest known name within a small edit distance, for "did you mean". */
+export function suggest(input: string, candidates: readonly string[]): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/[_-]/g, '')
+  const exactish = candidates.find((c) => norm(c) === norm(input))
+  if (exactish !== undefined) return exactish
+  let best: string | undefined
+  let bestDistance = Math.max(2, Math.floor(input.length / 4)) + 1
+  for (const c of candidates) {
+    const d = editDistance(norm(input), norm(c))
+    if (d < bestDistance) {
+      best = c
+      bestDistance = d
+    }
+  }
+  return best
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i]
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    prev = cur
+  }
+  return prev[b.length]!
+}

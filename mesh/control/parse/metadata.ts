@@ -1,0 +1,38 @@
+/** `metadata`: a name that follows Kubernetes' rules for the kind, and a namespace (default `default`). */
+
+import { checkShape, isObj, object, str } from './fields.ts'
+import { dnsLabelProblem, dnsSubdomainProblem } from './names.ts'
+import { at, type Reporter } from './reporter.ts'
+
+export interface Meta {
+  readonly name: string
+  readonly namespace: string
+}
+
+/** Kubernetes-managed fields that may appear when re-applying `get -o yaml` output; all ignored. */
+const KNOWN = ['name', 'namespace', 'labels', 'annotations', 'uid', 'resourceVersion', 'generation',
+  'creationTimestamp', 'managedFields', 'ownerReferences', 'finalizers', 'selfLink', 'deletionTimestamp',
+  'deletionGracePeriodSeconds', 'generateName']
+
+export function metadata(v: unknown, r: Reporter, nameRule: 'subdomain' | 'label'): Meta | undefined {
+  const field = 'metadata'
+  const o = object(v, field, r)
+  if (o === undefined) {
+    if (!isObj(v)) r.error('MD0005', 'metadata.name', 'is required')
+    return undefined
+  }
+  checkShape(o, field, r, { fields: KNOWN })
+  const name = str(o.name, at(field, 'name'), r)
+  const namespace = str(o.namespace, at(field, 'namespace'), r) || 'default'
+  if (namespace !== undefined) r.identity.namespace = namespace
+  if (!name) {
+    r.error('MD0005', at(field, 'name'), o.generateName ? 'is required (generateName is not supported)' : 'is required')
+    return undefined
+  }
+  r.identity.name = name
+  const problem = nameRule === 'label' ? dnsLabelProblem(name) : dnsSubdomainProblem(name)
+  if (problem !== undefined) r.error('MD0005', at(field, 'name'), problem, name)
+  const nsProblem = dnsLabelProblem(namespace)
+  if (nsProblem !== undefined) r.error('MD0005', at(field, 'namespace'), nsProblem, namespace)
+  return problem === undefined && nsProblem === undefined ? { name, namespace } : undefined
+}

@@ -1,0 +1,137 @@
+/**
+ * The config edge: YAML text → frozen, typed Istio resources plus every diagnostic found. A document with any
+ * Error yields no resource; the others still do (ConfigStore decides whether to apply a partial batch: never).
+ */
+
+import { deepFreeze, FrozenSet } from '../freeze.ts'
+import { describeSupportedKinds, KIND_LIST, type AnyKindInfo } from '../kinds.ts'
+import type { Diagnostic, IstioResource, ResourceRef, SourceRef } from '../types.ts'
+import { splitDocuments } from './documents.ts'
+import { checkShape, isObj, suggest, type Obj } from './fields.ts'
+import { metadata, type Meta } from './metadata.ts'
+import { Reporter } from './reporter.ts'
+
+export interface ParseResult {
+  readonly resources: readonly IstioResource[]
+  readonly diagnostics: readonly Diagnostic[]
+}
+
+/** Kubernetes kinds people paste from Bookinfo's manifests: meshdojo runs those workloads itself. */
+const WORKLOAD_KINDS: ReadonlySet<string> = new FrozenSet(['Deployment', 'Service', 'ServiceAccount', 'Pod', 'ConfigMap', 'Secret', 'Namespace', 'StatefulSet', 'DaemonSet'])
+
+/** Parses every document of `text`; `file` names the source in diagnostics. */
+export function parseConfig(text: string, file: string): ParseResult {
+  const { documents, diagnostics } = splitDocuments(text, file)
+  const resources: IstioResource[] = []
+  for (const doc of documents) {
+    for (const item of listItems(doc.value)) {
+      const result = parseResource(item, doc.source)
+      diagnostics.push(...result.diagnostics)
+      if (result.resource !== undefined) resources.push(result.resource)
+    }
+  }
+  return { resources, diagnostics }
+}
+
+/** One document's value (already plain data, e.g. from JSON) → a frozen resource when it has no Error. */
+export function parseResource(value: unknown, source?: SourceRef): { resource?: IstioResource; diagnostics: Diagnostic[] } {
+  const r = new Reporter(source)
+  const head = header(value, r)
+  if (head === undefined) return { diagnostics: r.diagnostics() }
+  const { info, o } = head
+  const meta = metadata(o.metadata, r, info.nameRule)
+  checkShape(o, '', r, { fields: ['apiVersion', 'kind', 'metadata', 'spec'], quiet: ['status'] })
+  const spec = info.parseSpec(o.spec, 'spec', r)
+  if (r.errorCount > 0 || meta === undefined || spec === undefined) return { diagnostics: r.diagnostics() }
+  const resource = {
+    kind: info.kind,
+    meta: { name: meta.name, namespace: meta.namespace, apiVersion: o.apiVersion as string, ...(source ? { source } : {}) },
+    spec,
+    raw: asApplied(o, meta),
+  } as IstioResource
+  return { resource: deepFreeze(resource), diagnostics: r.diagnostics() }
+}
+
+/**
+ * Only what `delete -f` needs (kind, name, namespace), without validating specs: deleting by a file whose
+ * spec no longer validates must still work, as with kubectl.
+ */
+export function parseResourceRefs(text: string, file: string): { refs: ResourceRef[]; diagnostics: Diagnostic[] } {
+  const { documents, diagnostics } = splitDocuments(text, file)
+  const refs: ResourceRef[] = []
+  for (const doc of documents) {
+    for (const item of listItems(doc.value)) {
+      const r = new Reporter(doc.source)
+      const head = header(item, r)
+      const meta = head === undefined ? undefined : metadata(head.o.metadata, r, head.info.nameRule)
+      if (head !== undefined && meta !== undefined) refs.push({ kind: head.info.kind, ...meta })
+      diagnostics.push(...r.diagnostics().filter((d) => d.level === 'Error'))
+    }
+  }
+  return { refs, diagnostics }
+}
+
+/** `kind: List` (what `get -o yaml` prints for several resources) is expanded into its items. */
+function listItems(value: unknown): readonly unknown[] {
+  if (isObj(value) && value.kind === 'List' && Array.isArray(value.items)) return value.items
+  return [value]
+}
+
+/** apiVersion and kind → the kind's table entry, or the reason it is not supported. */
+function header(value: unknown, r: Reporter): { info: AnyKindInfo; o: Obj } | undefined {
+  if (!isObj(value)) {
+    r.error('MD0002', undefined, 'a document must be a Kubernetes object: a mapping with apiVersion, kind, metadata and spec', value)
+    return undefined
+  }
+  const { kind, apiVersion } = value
+  if (typeof kind !== 'string' || kind === '') {
+    r.error('MD0002', 'kind', 'is required', ...(kind === undefined ? [] : [kind] as [unknown]))
+    return undefined
+  }
+  r.identity.kind = kind
+  if (isObj(value.metadata) && typeof value.metadata.name === 'string') {
+    r.identity.name = value.metadata.name
+    r.identity.namespace = typeof value.metadata.namespace === 'string' && value.metadata.namespace !== '' ? value.metadata.namespace : 'default'
+  }
+  if (typeof apiVersion !== 'string' || apiVersion === '') {
+    r.error('MD0004', 'apiVersion', 'is required, e.g. "networking.istio.io/v1"')
+    return undefined
+  }
+  const slash = apiVersion.lastIndexOf('/')
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash)
+  const version = apiVersion.slice(slash + 1)
+  const info = KIND_LIST.find((k) => k.kind === kind && k.group === group)
+  if (info === undefined) {
+    r.error('MD0003', 'kind', unsupportedKind(kind, apiVersion))
+    return undefined
+  }
+  if (!info.versions.includes(version)) {
+    const allowed = info.versions.map((v) => `${info.group}/${v}`).join(', ')
+    r.error('MD0004', 'apiVersion', `${kind} needs one of ${allowed}`, apiVersion)
+    return undefined
+  }
+  return { info, o: value }
+}
+
+function unsupportedKind(kind: string, apiVersion: string): string {
+  const supported = `supported kinds: ${describeSupportedKinds()}`
+  const sameName = KIND_LIST.find((k) => k.kind === kind)
+  if (sameName !== undefined) {
+    return `${kind} of ${apiVersion} is not supported (only ${sameName.group}'s ${kind}); ${supported}`
+  }
+  const typo = suggest(kind, KIND_LIST.map((k) => k.kind))
+  const hint = typo !== undefined ? `. Did you mean ${typo}?` : WORKLOAD_KINDS.has(kind) ? '. meshdojo runs the Bookinfo workloads itself' : ''
+  return `${kind} (${apiVersion}) is not simulated by meshdojo; ${supported}${hint}`
+}
+
+/** The document as applied, with the namespace filled in: what `get -o yaml` shows. */
+function asApplied(o: Obj, meta: Meta): unknown {
+  const { apiVersion, kind, metadata: m, spec, status: _status, ...rest } = o
+  return structuredClone({
+    apiVersion,
+    kind,
+    metadata: { ...(isObj(m) ? m : {}), name: meta.name, namespace: meta.namespace },
+    spec,
+    ...rest,
+  })
+}

@@ -1,0 +1,64 @@
+/** VirtualService `spec`: hosts, gateways (absent means `mesh`) and the ordered http routes. */
+
+import { hostsOverlap } from '../hosts.ts'
+import type { VirtualServiceSpec } from '../types.ts'
+import { absent, checkShape, list, listOf, requiredObject, strList } from './fields.ts'
+import { checkGatewayNames, MESH_GATEWAY } from './gateway-names.ts'
+import { httpRoute } from './http-route.ts'
+import { isIPAddress, wildcardDomainProblem } from './names.ts'
+import { at, type Reporter } from './reporter.ts'
+import { checkUnreachableRules } from './unreachable-rules.ts'
+
+export function virtualServiceSpec(v: unknown, field: string, r: Reporter): VirtualServiceSpec | undefined {
+  const o = requiredObject(v, field, r)
+  if (o === undefined) return undefined
+  checkShape(o, field, r, {
+    fields: ['hosts', 'gateways', 'http'],
+    ignored: {
+      tcp: 'TCP routes are not simulated; meshdojo routes HTTP only',
+      tls: 'TLS routes are not simulated; meshdojo routes HTTP only',
+      exportTo: 'exportTo is not simulated: every namespace sees this VirtualService',
+    },
+  })
+  const before = r.errorCount
+  const f = (k: string) => at(field, k)
+
+  const gatewaysGiven = strList(o.gateways, f('gateways'), r)
+  checkGatewayNames(gatewaysGiven, f('gateways'), r)
+  const gateways = gatewaysGiven.length === 0 ? [MESH_GATEWAY] : gatewaysGiven
+  const hosts = strList(o.hosts, f('hosts'), r)
+  if (absent(o.hosts) || (Array.isArray(o.hosts) && o.hosts.length === 0)) {
+    r.error('MD0108', f('hosts'), 'is required (delegate VirtualServices without hosts are not supported)')
+  }
+  checkHosts(hosts, f('hosts'), r, gateways.includes(MESH_GATEWAY))
+
+  const httpRaw = list(o.http, f('http'), r) ?? []
+  if (httpRaw.length === 0 && absent(o.tcp) && absent(o.tls)) r.error('MD0108', f('http'), 'is required: a VirtualService needs http routes')
+  const http = listOf(o.http, f('http'), r, (item, itemField) => httpRoute(item, itemField, r))
+  checkUnreachableRules(httpRaw, f('http'), r)
+
+  if (r.errorCount > before) return undefined
+  return { hosts, gateways, http }
+}
+
+function checkHosts(hosts: readonly string[], field: string, r: Reporter, appliesToMesh: boolean): void {
+  let allValid = true
+  hosts.forEach((host, i) => {
+    const problem = isIPAddress(host) ? undefined : wildcardDomainProblem(host)
+    if (problem !== undefined) {
+      r.error('MD0110', at(field, i), `is not a valid host (${problem})`, host)
+      allValid = false
+    } else if (appliesToMesh && host === '*') {
+      r.error('MD0110', at(field, i), 'wildcard host * is not allowed for VirtualServices bound to the mesh; name the services, or bind to a gateway', host)
+      allValid = false
+    }
+  })
+  if (!allValid) return
+  for (let i = 0; i < hosts.length; i++) {
+    for (let j = i + 1; j < hosts.length; j++) {
+      if (hostsOverlap(hosts[i]!, hosts[j]!)) {
+        r.error('MD0118', at(field, j), `duplicate hosts in virtual service: ${hosts[i]} & ${hosts[j]}`)
+      }
+    }
+  }
+}

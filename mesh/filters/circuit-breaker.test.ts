@@ -1,0 +1,76 @@
+import { describe, expect, test } from 'vitest'
+import { ManualClock } from '../clock.ts'
+import { BreakerState, breakerLimits, circuitBreaker } from './circuit-breaker.ts'
+import { UpstreamFailure } from '../upstream-failure.ts'
+import { get } from '../../test/support/requests.ts'
+import { Counters } from '../telemetry/counters.ts'
+import type { Handler } from '../filter.ts'
+
+/** An upstream whose responses the test releases one by one. */
+function heldUpstream() {
+  const waiting: Array<() => void> = []
+  const handler: Handler = () => new Promise((resolve) => waiting.push(() => resolve({ status: 200, headers: {}, body: 'ok' })))
+  return { handler, waiting }
+}
+
+const settle = (p: Promise<unknown>) => p.then((r) => r, (e) => e)
+
+describe('circuit breaker (connectionPool)', () => {
+  test('maxConnections busy + http1MaxPendingRequests queued, the rest overflow at once (UO)', async () => {
+    const clock = new ManualClock()
+    const counters = new Counters()
+    const state = new BreakerState(breakerLimits({ tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1 } }), clock)
+    const upstream = heldUpstream()
+    const handler = circuitBreaker(state, counters)(upstream.handler)
+    const first = settle(handler(get('/')))
+    const second = settle(handler(get('/')))
+    const third = await settle(handler(get('/')))
+    expect(third).toBeInstanceOf(UpstreamFailure)
+    expect((third as UpstreamFailure).reply).toMatchObject({ status: 503, flag: 'UO' })
+    expect((third as UpstreamFailure).reply.body).toContain('reset reason: overflow')
+    expect(counters.get('upstream_rq_pending_overflow')).toBe(1)
+    await clock.advance(0)
+    expect(upstream.waiting).toHaveLength(1) // the second waits for the connection
+    upstream.waiting[0]!()
+    await expect(first).resolves.toMatchObject({ status: 200 })
+    await clock.advance(0)
+    expect(upstream.waiting).toHaveLength(2)
+    upstream.waiting[1]!()
+    await expect(second).resolves.toMatchObject({ status: 200 })
+    expect(state.busyConnections).toBe(0)
+    expect(state.active).toBe(0)
+  })
+
+  test('http2MaxRequests caps active requests', async () => {
+    const state = new BreakerState(breakerLimits({ http: { http2MaxRequests: 2 } }), new ManualClock())
+    const handler = circuitBreaker(state)(heldUpstream().handler)
+    void settle(handler(get('/')))
+    void settle(handler(get('/')))
+    expect(await settle(handler(get('/')))).toBeInstanceOf(UpstreamFailure)
+  })
+
+  test('with maxRequestsPerConnection 1 a queued request keeps its queue slot while reconnecting', async () => {
+    const clock = new ManualClock()
+    const state = new BreakerState(breakerLimits({ tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1, maxRequestsPerConnection: 1 } }, 5), clock)
+    const upstream = heldUpstream()
+    const handler = circuitBreaker(state)(upstream.handler)
+    const a = settle(handler(get('/')))
+    void settle(handler(get('/')))
+    await clock.advance(0)
+    upstream.waiting[0]!()
+    await a
+    // The first client is back at once, but the queued request is still waiting for its new connection.
+    expect(await settle(handler(get('/')))).toBeInstanceOf(UpstreamFailure)
+    await clock.advance(5)
+    expect(upstream.waiting).toHaveLength(2)
+    expect(state.pending).toBe(0)
+  })
+
+  test('unlimited by default', async () => {
+    const state = new BreakerState(breakerLimits(undefined), new ManualClock())
+    const handler = circuitBreaker(state)(heldUpstream().handler)
+    const results = Array.from({ length: 100 }, () => handler(get('/')))
+    expect(state.active).toBe(100)
+    void results
+  })
+})

@@ -1,0 +1,132 @@
+/**
+ * Envoy's circuit breakers for an HTTP/1.1 cluster (DestinationRule `connectionPool`), per client
+ * sidecar and per subset cluster: each request needs a connection; beyond `maxConnections` busy
+ * connections it waits in a queue of `http1MaxPendingRequests`; beyond that, or beyond
+ * `http2MaxRequests` active requests, it fails at once with 503 overflow (UO, x-envoy-overloaded).
+ */
+import type { Clock } from '../clock.ts'
+import type { Filter } from '../filter.ts'
+import type { ConnectionPoolSettings } from '../control/types.ts'
+import { UpstreamFailure } from '../upstream-failure.ts'
+import type { Counters } from '../telemetry/counters.ts'
+
+/** Envoy's "unlimited" default for every threshold. */
+const UNLIMITED = 2 ** 32 - 1
+
+export interface BreakerLimits {
+  readonly maxConnections: number
+  readonly maxPending: number
+  readonly maxRequests: number
+  /**
+   * With `maxRequestsPerConnection: 1` every request closes its connection and the next one must
+   * open a new connection; meanwhile a queued request keeps its place in the pending queue. This
+   * connect time is why Istio's circuit-breaking task sees overflows at 2 concurrent clients.
+   */
+  readonly reconnectMs: number
+}
+
+export function breakerLimits(pool: ConnectionPoolSettings | undefined, reconnectMs = 1): BreakerLimits {
+  const perConnection = pool?.http?.maxRequestsPerConnection ?? 0
+  return {
+    maxConnections: pool?.tcp?.maxConnections ?? UNLIMITED,
+    maxPending: pool?.http?.http1MaxPendingRequests ?? UNLIMITED,
+    maxRequests: pool?.http?.http2MaxRequests ?? UNLIMITED,
+    reconnectMs: perConnection === 1 ? reconnectMs : 0,
+  }
+}
+
+/** Live counts for one cluster; kept across config pushes while the limits are unchanged. */
+export class BreakerState {
+  busyConnections = 0
+  active = 0
+  private readonly queue: Array<() => void> = []
+
+  constructor(
+    readonly limits: BreakerLimits,
+    private readonly clock: Clock,
+  ) {}
+
+  get pending(): number {
+    return this.queue.length
+  }
+
+  /** Resolves when a connection is ours; throws overflow if neither a connection nor a queue slot is free. */
+  acquire(signal: AbortSignal): Promise<void> | 'overflow' {
+    if (this.active >= this.limits.maxRequests) return 'overflow'
+    if (this.busyConnections < this.limits.maxConnections && this.queue.length === 0) {
+      this.busyConnections++
+      this.active++
+      return Promise.resolve()
+    }
+    if (this.queue.length >= this.limits.maxPending) return 'overflow'
+    return new Promise<void>((resolve, reject) => {
+      const grant = () => {
+        signal.removeEventListener('abort', onAbort)
+        this.active++
+        resolve()
+      }
+      const onAbort = () => {
+        const i = this.queue.indexOf(grant)
+        if (i >= 0) this.queue.splice(i, 1)
+        reject(signal.reason)
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      this.queue.push(grant)
+    })
+  }
+
+  /** The request is done with its connection: hand it to the next queued request, or free it. */
+  release(): void {
+    this.active--
+    const handOver = () => {
+      const next = this.queue[0]
+      if (next) {
+        this.queue.shift()
+        next()
+      } else {
+        this.busyConnections--
+      }
+    }
+    if (this.limits.reconnectMs > 0 && this.queue.length > 0) {
+      // The queued request stays queued while its new connection is being set up.
+      void this.clock.sleep(this.limits.reconnectMs).then(handOver)
+    } else {
+      handOver()
+    }
+  }
+}
+
+export function circuitBreaker(state: BreakerState, counters?: Counters): Filter {
+  return (next) =>
+    async function circuitBreakerFilter(req) {
+      const admitted = state.acquire(req.signal)
+      if (admitted === 'overflow') {
+        counters?.inc('upstream_rq_pending_overflow')
+        throw new UpstreamFailure('overflow')
+      }
+      if (state.pending > 0 || state.busyConnections >= state.limits.maxConnections) counters?.inc('upstream_rq_pending_total')
+      await admitted
+      let released = false
+      const release = () => {
+        if (!released) {
+          released = true
+          state.release()
+        }
+      }
+      try {
+        const res = await next(req)
+        // The connection stays busy until the body has been read; release when the stream ends.
+        const body = res.body
+        if (body && typeof body === 'object' && 'once' in body && !Buffer.isBuffer(body)) {
+          body.once('close', release)
+          body.once('end', release)
+        } else {
+          release()
+        }
+        return res
+      } catch (err) {
+        release()
+        throw err
+      }
+    }
+}

@@ -1,0 +1,38 @@
+/**
+ * HTTP fault injection (VirtualService `fault`), in Envoy's order: a delay if sampled, then an
+ * independently sampled abort. Placed before timeout and retry: its aborts are local replies this
+ * sidecar never retries, and its delay does not count against the route timeout (Istio documents both).
+ */
+import type { Clock } from '../clock.ts'
+import type { Filter } from '../filter.ts'
+import { localReply } from '../filter.ts'
+import type { Random } from '../random.ts'
+import type { HTTPFaultInjection } from '../control/types.ts'
+
+/** gRPC status names Istio accepts in `abort.grpcStatus`, with their codes. */
+const GRPC_CODES: Readonly<Record<string, number>> = {
+  OK: 0, CANCELLED: 1, UNKNOWN: 2, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, ABORTED: 10, OUT_OF_RANGE: 11,
+  UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, DATA_LOSS: 15, UNAUTHENTICATED: 16,
+}
+
+export function fault(spec: HTTPFaultInjection, deps: { clock: Clock; random: Random }): Filter {
+  // Istio converts percentages to parts per million; a draw per request decides.
+  const hit = (percent: number) => percent > 0 && deps.random() * 100 < percent
+  return (next) =>
+    async function faultFilter(req) {
+      if (spec.delay && hit(spec.delay.percent)) {
+        req.info.flags.add('DI')
+        await deps.clock.sleep(spec.delay.fixedDelayMs, req.signal)
+      }
+      const abort = spec.abort
+      if (abort && hit(abort.percent)) {
+        req.info.flags.add('FI')
+        req.info.details = 'fault_filter_abort'
+        if (abort.httpStatus !== undefined) return localReply(abort.httpStatus, 'fault filter abort')
+        const code = GRPC_CODES[abort.grpcStatus ?? 'UNAVAILABLE'] ?? 14
+        return localReply(200, '', { 'content-type': 'application/grpc', 'grpc-status': String(code), 'grpc-message': 'fault filter abort' })
+      }
+      return next(req)
+    }
+}

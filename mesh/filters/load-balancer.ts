@@ -1,0 +1,60 @@
+/**
+ * Host selection: ready endpoints of the cluster, minus hosts outlier detection ejected (unless the
+ * healthy share falls under minHealthPercent: Envoy's panic mode), minus hosts earlier tries used
+ * (retry-previous-hosts) when others remain. No host left → 503 `no healthy upstream` (UH).
+ */
+import type { Filter, MeshRequest } from '../filter.ts'
+import type { Endpoint } from '../control/registry.ts'
+import type { Algorithm } from '../sidecar/lb-algorithms.ts'
+import type { OutlierDetector } from './outlier-detection.ts'
+import { UpstreamFailure } from '../upstream-failure.ts'
+
+export interface BalancerDeps {
+  /** The cluster's current ready endpoints (already filtered by subset labels). */
+  readonly hosts: () => readonly Endpoint[]
+  readonly algorithm: Algorithm
+  readonly outlier?: OutlierDetector
+  /** Active requests per host, for LEAST_REQUEST. */
+  readonly active: Map<string, number>
+  /** Consistent-hash key of a request, when the cluster hashes. */
+  readonly hashKey?: (req: MeshRequest) => string | undefined
+}
+
+export function loadBalancer(deps: BalancerDeps): Filter {
+  return (next) =>
+    async function loadBalancerFilter(req) {
+      const host = choose(req, deps)
+      if (!host) throw new UpstreamFailure('no-healthy-upstream')
+      const { info } = req
+      info.upstreamHost = host.address
+      info.destinationWorkload = host.workload
+      info.destinationVersion = host.labels.version ?? ''
+      deps.active.set(host.address, (deps.active.get(host.address) ?? 0) + 1)
+      try {
+        return await next({ ...req, upstream: host })
+      } finally {
+        deps.active.set(host.address, (deps.active.get(host.address) ?? 1) - 1)
+      }
+    }
+}
+
+function choose(req: MeshRequest, deps: BalancerDeps): Endpoint | undefined {
+  const all = deps.hosts()
+  if (all.length === 0) return undefined
+  let healthy = all
+  const outlier = deps.outlier
+  if (outlier && outlier.ejectedCount() > 0) {
+    const left = all.filter((h) => !outlier.isEjected(h.address))
+    const panic = (left.length / all.length) * 100 < outlier.minHealthPercent
+    healthy = panic ? all : left
+  }
+  if (healthy.length === 0) return undefined
+  const key = deps.hashKey?.(req)
+  const tried = req.attempt?.triedHosts
+  // Consistent hashing drops the previous-host predicate, as Istio configures it.
+  if (tried && tried.size > 0 && key === undefined) {
+    const fresh = healthy.filter((h) => !tried.has(h.address))
+    if (fresh.length > 0) healthy = fresh
+  }
+  return deps.algorithm.pick(healthy, key)
+}

@@ -1,0 +1,130 @@
+/**
+ * Retries (VirtualService `retries`, or Istio's mesh default when absent), with Envoy's semantics:
+ * `attempts` counts retries, retryOn conditions decide per outcome, fully jittered exponential
+ * backoff, retries avoid hosts already tried, and a retry budget (connectionPool.http.maxRetries).
+ */
+import type { Clock } from '../clock.ts'
+import { headerValue, type Filter, type MeshRequest, type MeshResponse } from '../filter.ts'
+import type { Random } from '../random.ts'
+import type { HTTPRetry, RetryCondition } from '../control/types.ts'
+import { UpstreamFailure } from '../upstream-failure.ts'
+import type { Counters } from '../telemetry/counters.ts'
+
+/** Istio's default when a route sets no `retries` (pilot/pkg/networking/core/route/retry). */
+export const MESH_DEFAULT_RETRY: HTTPRetry = Object.freeze({
+  attempts: 2,
+  retryOn: new Set<RetryCondition>(['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes']),
+  retriableStatusCodes: new Set<number>(),
+  retryIgnorePreviousHosts: true,
+  backoffMs: 25,
+})
+
+/** Envoy's retry circuit breaker: how many retries may be outstanding at once on a cluster. */
+export interface RetryBudget {
+  tryAcquire(): boolean
+  release(): void
+}
+
+export const retryBudget = (max = Infinity): RetryBudget => {
+  let active = 0
+  return {
+    tryAcquire: () => (active < max ? (active++, true) : false),
+    release: () => {
+      active--
+    },
+  }
+}
+
+/** Fully jittered exponential backoff: uniform in [0, min(10 × base, base × (2^n − 1))). */
+export const backoffMs = (retry: number, baseMs: number, random: Random): number =>
+  Math.floor(random() * Math.min(10 * baseMs, baseMs * (2 ** retry - 1)))
+
+type Outcome = { readonly ok: true; readonly res: MeshResponse } | { readonly ok: false; readonly err: unknown }
+
+export function retry(
+  policy: HTTPRetry,
+  deps: { clock: Clock; random: Random; budget: RetryBudget; counters?: Counters },
+): Filter {
+  return (next) =>
+    async function retryFilter(req) {
+      const tried = new Set<string>()
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await settle(next(attemptRequest(req, attempt, tried, policy)))
+        req.info.attempts = attempt
+        if (req.info.upstreamHost) tried.add(req.info.upstreamHost)
+        if (!isRetriable(policy, outcome)) return unwrap(outcome)
+        if (attempt > policy.attempts) {
+          req.info.flags.add('URX')
+          return unwrap(outcome)
+        }
+        if (!deps.budget.tryAcquire()) {
+          deps.counters?.inc('upstream_rq_retry_overflow')
+          return unwrap(outcome)
+        }
+        try {
+          discard(outcome)
+          deps.counters?.inc('upstream_rq_retry')
+          await deps.clock.sleep(backoffMs(attempt, policy.backoffMs, deps.random), req.signal)
+        } finally {
+          deps.budget.release()
+        }
+      }
+    }
+}
+
+function attemptRequest(req: MeshRequest, attempt: number, tried: ReadonlySet<string>, policy: HTTPRetry): MeshRequest {
+  const headers = { ...req.headers, 'x-envoy-attempt-count': String(attempt) }
+  const triedHosts = policy.retryIgnorePreviousHosts ? new Set(tried) : new Set<string>()
+  return {
+    ...req,
+    headers,
+    attempt: { number: attempt, triedHosts },
+  }
+}
+
+/** Whether `retryOn` allows another try after this outcome (Envoy's RetryStateImpl). */
+export function isRetriable(policy: HTTPRetry, outcome: Outcome): boolean {
+  const on = policy.retryOn
+  if (!outcome.ok) {
+    if (!(outcome.err instanceof UpstreamFailure)) return false
+    switch (outcome.err.kind) {
+      case 'connect-failure':
+        return on.has('connect-failure') || on.has('reset') || on.has('5xx') || on.has('gateway-error')
+      case 'reset':
+      case 'per-try-timeout':
+        return on.has('reset') || on.has('5xx') || on.has('gateway-error')
+      default:
+        return false // overflow, route timeout, no healthy upstream: never retried
+    }
+  }
+  const { status, headers } = outcome.res
+  if (status >= 500 && on.has('5xx')) return true
+  if ((status === 502 || status === 503 || status === 504) && on.has('gateway-error')) return true
+  if (status === 409 && on.has('retriable-4xx')) return true
+  if (policy.retriableStatusCodes.has(status)) return true
+  if (on.has('envoy-ratelimited') && headers['x-envoy-ratelimited'] !== undefined) return true
+  const grpc = headerValue(headers, 'grpc-status')
+  if (grpc !== undefined) {
+    const code = Number(grpc)
+    if ((code === 1 && on.has('cancelled')) || (code === 4 && on.has('deadline-exceeded')) || (code === 8 && on.has('resource-exhausted'))) return true
+    if ((code === 13 && on.has('internal')) || (code === 14 && on.has('unavailable'))) return true
+  }
+  return false
+}
+
+const settle = (p: Promise<MeshResponse>): Promise<Outcome> =>
+  p.then(
+    (res): Outcome => ({ ok: true, res }),
+    (err: unknown): Outcome => ({ ok: false, err }),
+  )
+
+function unwrap(outcome: Outcome): MeshResponse {
+  if (!outcome.ok) throw outcome.err
+  return outcome.res
+}
+
+/** A retried response's body is never read: release its connection. */
+function discard(outcome: Outcome): void {
+  const body = outcome.ok ? outcome.res.body : null
+  if (body && typeof body === 'object' && 'destroy' in body) body.destroy()
+}

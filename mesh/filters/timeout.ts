@@ -1,0 +1,56 @@
+/**
+ * Timeouts. The route timeout bounds all tries together (504 `upstream request timeout`, UT, never
+ * retried); the per-try timeout bounds one try and is retried when `retryOn` allows it. Either way
+ * the inner call is cancelled and the timer disarmed: nothing outlives the request.
+ */
+import type { Clock } from '../clock.ts'
+import { headerValue, type Filter } from '../filter.ts'
+import { UpstreamFailure } from '../upstream-failure.ts'
+
+/** Envoy honours this request header to override the route timeout (Istio's request-timeouts task). */
+const OVERRIDE_HEADER = 'x-envoy-upstream-rq-timeout-ms'
+
+export function routeTimeout(ms: number | undefined, clock: Clock): Filter {
+  return (next) =>
+    function routeTimeoutFilter(req) {
+      const override = Number(headerValue(req.headers, OVERRIDE_HEADER))
+      const limit = Number.isFinite(override) && override > 0 ? override : ms
+      return limit === undefined ? next(req) : raceTimeout(limit, 'route-timeout', clock, next, req)
+    }
+}
+
+export function perTryTimeout(ms: number, clock: Clock): Filter {
+  return (next) =>
+    function perTryTimeoutFilter(req) {
+      return raceTimeout(ms, 'per-try-timeout', clock, next, req)
+    }
+}
+
+async function raceTimeout<R extends { signal: AbortSignal }, T>(
+  ms: number,
+  kind: 'route-timeout' | 'per-try-timeout',
+  clock: Clock,
+  next: (req: R) => Promise<T>,
+  req: R,
+): Promise<T> {
+  // Two controllers: `inner` cancels the upstream call (on timeout or when the caller leaves);
+  // `disarm` only clears the timer, so a response body can keep streaming after the headers.
+  const inner = new AbortController()
+  const disarm = new AbortController()
+  if (req.signal.aborted) inner.abort(req.signal.reason)
+  else req.signal.addEventListener('abort', () => inner.abort(req.signal.reason), { once: true })
+  const timedOut = new UpstreamFailure(kind)
+  const timer = clock.sleep(ms, disarm.signal).then(() => {
+    inner.abort(timedOut)
+    throw timedOut
+  })
+  try {
+    return await Promise.race([next({ ...req, signal: inner.signal }), timer])
+  } catch (err) {
+    // The inner call sees its signal aborted and rethrows the reason; report the timeout itself.
+    throw inner.signal.reason === timedOut ? timedOut : err
+  } finally {
+    disarm.abort()
+    timer.catch(() => {})
+  }
+}

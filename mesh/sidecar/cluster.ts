@@ -1,0 +1,112 @@
+/**
+ * An upstream cluster as one client sidecar sees it (`outbound|9080|v1|reviews.default.svc.cluster.local`):
+ * its endpoints, load balancer, circuit breaker, outlier detector, retry budget and connection pools.
+ * State lives as long as the cluster's settings are unchanged across config pushes, as in Envoy.
+ */
+import type { Pool } from 'undici'
+import type { Clock } from '../clock.ts'
+import { compose, type Handler } from '../filter.ts'
+import type { Random } from '../random.ts'
+import type { Endpoint } from '../control/registry.ts'
+import type { TrafficPolicyFields } from '../control/types.ts'
+import { BreakerState, breakerLimits, circuitBreaker } from '../filters/circuit-breaker.ts'
+import { OutlierDetector, outlierObserver } from '../filters/outlier-detection.ts'
+import { loadBalancer } from '../filters/load-balancer.ts'
+import { retryBudget, type RetryBudget } from '../filters/retry.ts'
+import { openPool, sendUpstream } from '../http/upstream-pool.ts'
+import { Counters } from '../telemetry/counters.ts'
+import { algorithm } from './lb-algorithms.ts'
+import { hashKeyOf } from './hash-key.ts'
+
+export interface ClusterKey {
+  /** `reviews.default.svc.cluster.local` */
+  readonly fqdn: string
+  readonly service: string
+  readonly port: number
+  readonly subset?: string
+  /** The subset's labels; endpoints must carry all of them. */
+  readonly labels: Readonly<Record<string, string>>
+}
+
+export interface ClusterDeps {
+  readonly clock: Clock
+  readonly random: Random
+  /** Called when outlier ejections change, so dashboards can show it. */
+  readonly onHealthChange?: () => void
+}
+
+export const clusterName = (key: Pick<ClusterKey, 'fqdn' | 'port' | 'subset'>) =>
+  `outbound|${key.port}|${key.subset ?? ''}|${key.fqdn}`
+
+export class UpstreamCluster {
+  readonly name: string
+  readonly handler: Handler
+  readonly retryBudget: RetryBudget
+  readonly counters = new Counters()
+  readonly breaker: BreakerState
+  readonly outlier: OutlierDetector | undefined
+  private endpoints: readonly Endpoint[] = []
+  private readonly pools = new Map<string, Pool>()
+
+  constructor(
+    readonly key: ClusterKey,
+    readonly policy: TrafficPolicyFields,
+    deps: ClusterDeps,
+  ) {
+    this.name = clusterName(key)
+    const pool = policy.connectionPool
+    this.breaker = new BreakerState(breakerLimits(pool), deps.clock)
+    this.retryBudget = retryBudget(pool?.http?.maxRetries ?? Infinity)
+    this.outlier = policy.outlierDetection
+      ? new OutlierDetector(policy.outlierDetection, deps.clock, () => this.endpoints.length, this.counters, deps.onHealthChange)
+      : undefined
+    const active = new Map<string, number>()
+    const lb = policy.loadBalancer
+    const hashed = lb?.consistentHash !== undefined
+    const transport: Handler = (req) => {
+      this.counters.inc('upstream_rq_total')
+      return sendUpstream(this.poolFor(req.upstream!.dialAddress), req, deps.clock)
+    }
+    this.handler = compose(
+      [
+        circuitBreaker(this.breaker, this.counters),
+        loadBalancer({
+          hosts: () => this.endpoints,
+          algorithm: algorithm(hashed ? 'CONSISTENT_HASH' : lb?.simple ?? 'LEAST_REQUEST', deps.random, (a) => active.get(a) ?? 0),
+          outlier: this.outlier,
+          active,
+          hashKey: hashed ? hashKeyOf(lb!.consistentHash!) : undefined,
+        }),
+        ...(this.outlier ? [outlierObserver(this.outlier)] : []),
+      ],
+      transport,
+    )
+  }
+
+  /** Takes the service's endpoints; keeps the ready ones whose labels include the subset's. */
+  setEndpoints(all: readonly Endpoint[]): void {
+    const labels = Object.entries(this.key.labels)
+    this.endpoints = all.filter((e) => e.ready && labels.every(([k, v]) => e.labels[k] === v))
+  }
+
+  hosts(): readonly Endpoint[] {
+    return this.endpoints
+  }
+
+  /** Closes pools after their in-flight requests finish, and stops timers. */
+  async close(): Promise<void> {
+    this.outlier?.close()
+    await Promise.all([...this.pools.values()].map((p) => p.close().catch(() => {})))
+    this.pools.clear()
+  }
+
+  private poolFor(address: string): Pool {
+    let pool = this.pools.get(address)
+    if (!pool) {
+      const cp = this.policy.connectionPool
+      pool = openPool(address, { connectTimeoutMs: cp?.tcp?.connectTimeoutMs, maxRequestsPerConnection: cp?.http?.maxRequestsPerConnection })
+      this.pools.set(address, pool)
+    }
+    return pool
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The outbound side of a proxy: a listener whose requests go through the route table compiled
+ * from the latest config push. Used by every sidecar (reporter `source`) and by the ingress gateway.
+ * A push swaps the table atomically; requests already routed finish on the table they started with.
+ */
+import type { Clock } from '../clock.ts'
+import { compose, type Filter, type MeshRequest } from '../filter.ts'
+import type { RandomSource } from '../random.ts'
+import type { ServiceRegistry } from '../control/registry.ts'
+import { startListener, type Listener } from '../http/listener.ts'
+import { localReplies } from '../filters/local-reply.ts'
+import { tracing } from '../filters/tracing.ts'
+import type { TelemetrySink, WorkloadRef } from '../telemetry/record.ts'
+import { UNKNOWN_WORKLOAD } from '../telemetry/record.ts'
+import { shortName } from '../telemetry/stats.ts'
+import { ClusterManager } from './cluster-manager.ts'
+import type { ConfigFeed } from './config-feed.ts'
+import { compileRouteTable, routeRandoms, type ProxyIdentity, type RouteTable } from './route-table.ts'
+import { report } from './report.ts'
+import { workloadRef, type WorkloadDirectory, type WorkloadIdentity } from './workload.ts'
+import { announcePeer } from './peer-metadata.ts'
+
+export interface ProxyDeps {
+  readonly clock: Clock
+  readonly random: RandomSource
+  readonly registry: ServiceRegistry
+  readonly config: ConfigFeed
+  readonly telemetry: TelemetrySink
+  readonly directory: WorkloadDirectory
+}
+
+export interface OutboundOptions {
+  readonly kind: ProxyIdentity['kind']
+  /** Filters before routing, after local replies (the gateway adds request-id generation). */
+  readonly edgeFilters?: readonly Filter[]
+  readonly port?: number
+  readonly host?: string
+}
+
+export interface OutboundProxy {
+  readonly listener: Listener
+  readonly clusters: ClusterManager
+  close(): Promise<void>
+}
+
+export async function startOutboundProxy(self: WorkloadIdentity, deps: ProxyDeps, options: OutboundOptions): Promise<OutboundProxy> {
+  const clusters = new ClusterManager(self.name, deps.registry, { clock: deps.clock, random: deps.random })
+  const identity: ProxyIdentity = { kind: options.kind, workload: self.name, namespace: self.namespace, labels: self.labels }
+  const randoms = routeRandoms(deps.random, self.name)
+  let listenerPort: number | undefined
+  let table: RouteTable | undefined
+  const compile = () => {
+    table = compileRouteTable(deps.config.snapshot(), identity, {
+      clock: deps.clock,
+      randoms,
+      registry: deps.registry,
+      clusters,
+      listenerPort: options.kind === 'gateway' ? listenerPort : undefined,
+    })
+  }
+  const router = (req: MeshRequest) => table!.route(req)
+  const handler = compose([localReplies(), ...(options.edgeFilters ?? []), tracing(), announcePeer(self)], router)
+  const source = workloadRef(self)
+  const listener = await startListener({
+    handler,
+    clock: deps.clock,
+    host: options.host,
+    port: options.port ?? 0,
+    onComplete: (exchange) => {
+      const { info } = exchange.request
+      report(exchange, 'source', { source, destination: destinationRef(info.destinationWorkload, info.destinationService, deps.directory) }, deps.clock, deps.telemetry)
+    },
+  })
+  listenerPort = listener.port
+  compile()
+  const unsubscribeConfig = deps.config.subscribe(compile)
+  let services = serviceSignature(deps.registry)
+  const unsubscribeRegistry = deps.registry.subscribe((registry) => {
+    // Endpoint changes reach clusters directly; only a new or removed service needs new routes.
+    const next = serviceSignature(registry)
+    if (next !== services) {
+      services = next
+      compile()
+    }
+  })
+  return {
+    listener,
+    clusters,
+    async close() {
+      unsubscribeConfig()
+      unsubscribeRegistry()
+      await listener.close()
+      await clusters.close()
+    },
+  }
+}
+
+const serviceSignature = (registry: ServiceRegistry) => registry.list().map((s) => `${s.name}:${s.port}`).join(',')
+
+function destinationRef(workload: string, service: string, directory: WorkloadDirectory): WorkloadRef {
+  const known = workload ? directory(workload) : undefined
+  if (known) return workloadRef(known)
+  return { ...UNKNOWN_WORKLOAD, app: service ? shortName(service) : 'unknown' }
+}

@@ -1,0 +1,46 @@
+/** Turns a finished exchange at a listener into the RequestRecord every telemetry view consumes. */
+import type { Clock } from '../clock.ts'
+import { headerValue } from '../filter.ts'
+import type { Exchange } from '../http/listener.ts'
+import type { RequestRecord, TelemetrySink, WorkloadRef } from '../telemetry/record.ts'
+
+export function report(
+  exchange: Exchange,
+  reporter: RequestRecord['reporter'],
+  parties: { source: WorkloadRef; destination: WorkloadRef },
+  clock: Clock,
+  sink: TelemetrySink,
+): void {
+  const { request, status } = exchange
+  const { info, headers } = request
+  const serviceTime = headerValue(exchange.responseHeaders, 'x-envoy-upstream-service-time')
+  sink.record({
+    reporter,
+    source: parties.source,
+    destination: parties.destination,
+    destinationService: info.destinationService || 'unknown',
+    method: request.method,
+    path: request.path,
+    authority: request.authority,
+    protocol: 'HTTP/1.1',
+    status,
+    flags: info.flags,
+    details: info.details || 'via_upstream',
+    startEpochMs: clock.epochMs() - exchange.durationMs,
+    durationMs: exchange.durationMs,
+    upstreamServiceTimeMs: serviceTime === undefined ? undefined : Number(serviceTime),
+    requestBytes: exchange.requestBytes,
+    responseBytes: exchange.responseBytes,
+    requestId: info.requestId,
+    userAgent: headerValue(headers, 'user-agent') ?? '',
+    forwardedFor: headerValue(headers, 'x-forwarded-for') ?? '',
+    upstreamHost: info.upstreamHost,
+    upstreamCluster: info.cluster,
+    routeName: info.routeName,
+    attempts: info.attempts,
+    mirrored: info.mirrored,
+    span: info.span,
+    connectionSecurityPolicy: 'unknown',
+    endUser: headerValue(headers, 'end-user'),
+  })
+}

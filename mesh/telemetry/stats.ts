@@ -1,0 +1,111 @@
+/**
+ * The live numbers behind `GET /stats`, the plain table and the dashboard: per workload (what its
+ * inbound sidecar saw) and per edge (what the caller's sidecar saw: "effective", after retries; and
+ * what the callee's saw: "actual", every try), over rolling windows, like `linkerd viz stat/routes`.
+ */
+import type { Clock } from '../clock.ts'
+import { formatFlags } from '../flags.ts'
+import type { RequestRecord, TelemetrySink } from './record.ts'
+import { EMPTY_SUMMARY, RollingWindow, type WindowSummary } from './rolling-window.ts'
+
+export interface WorkloadStats extends WindowSummary {
+  readonly name: string
+  readonly app: string
+  readonly version: string
+}
+
+export interface EdgeStats extends WindowSummary {
+  readonly source: string
+  /** The workload that answered, or the service when none did (fault, no healthy upstream). */
+  readonly destination: string
+  readonly destinationService: string
+  /** Share of the source's requests to this service that went to this destination. */
+  readonly share: number
+  /** What the destination's sidecar saw from this source: every try, before retries hide failures. */
+  readonly actual: { readonly rps: number; readonly successRate: number; readonly requests: number }
+}
+
+export interface StatsSnapshot {
+  readonly windowSeconds: number
+  readonly atEpochMs: number
+  readonly workloads: readonly WorkloadStats[]
+  readonly edges: readonly EdgeStats[]
+}
+
+interface Keyed {
+  readonly window: RollingWindow
+  readonly meta: Record<string, string>
+}
+
+export class MeshStats implements TelemetrySink {
+  private readonly workloads = new Map<string, Keyed>()
+  private readonly edges = new Map<string, Keyed>()
+  private readonly actualEdges = new Map<string, Keyed>()
+
+  constructor(private readonly clock: Clock) {}
+
+  record(r: RequestRecord): void {
+    const end = r.startEpochMs + r.durationMs
+    const flags = formatFlags(r.flags)
+    const destination = r.destination.workload !== 'unknown' ? r.destination.workload : shortName(r.destinationService)
+    if (r.reporter === 'destination') {
+      this.keyed(this.workloads, r.destination.workload, workloadMeta(r)).window.record(end, r.status, r.durationMs, flags)
+      // Mirror copies are extra traffic the caller never sees: not part of its edge.
+      if (!r.mirrored) this.keyed(this.actualEdges, `${r.source.workload}>${destination}`, {}).window.record(end, r.status, r.durationMs, flags)
+      return
+    }
+    if (r.source.workload === 'istio-ingressgateway') {
+      this.keyed(this.workloads, r.source.workload, { app: 'istio-ingressgateway', version: '' }).window.record(end, r.status, r.durationMs, flags)
+    }
+    this.keyed(this.edges, `${r.source.workload}>${destination}`, {
+      source: r.source.workload,
+      destination,
+      destinationService: shortName(r.destinationService) || destination,
+    }).window.record(end, r.status, r.durationMs, flags)
+  }
+
+  snapshot(windowSeconds = 10): StatsSnapshot {
+    const now = this.clock.epochMs()
+    const workloads = [...this.workloads].map(([name, k]) => ({
+      name,
+      app: k.meta.app ?? '',
+      version: k.meta.version ?? '',
+      ...k.window.summary(now, windowSeconds),
+    }))
+    const edges = [...this.edges].map(([key, k]) => {
+      const summary = k.window.summary(now, windowSeconds)
+      const actual = this.actualEdges.get(key)?.window.summary(now, windowSeconds) ?? EMPTY_SUMMARY
+      return {
+        source: k.meta.source!,
+        destination: k.meta.destination!,
+        destinationService: k.meta.destinationService!,
+        ...summary,
+        share: 0,
+        actual: { rps: actual.rps, successRate: actual.successRate, requests: actual.requests },
+      }
+    })
+    const totals = new Map<string, number>()
+    for (const e of edges) totals.set(`${e.source}>${e.destinationService}`, (totals.get(`${e.source}>${e.destinationService}`) ?? 0) + e.requests)
+    const withShare = edges.map((e) => ({ ...e, share: e.requests / Math.max(1, totals.get(`${e.source}>${e.destinationService}`) ?? 0) }))
+    return {
+      windowSeconds,
+      atEpochMs: now,
+      workloads: workloads.sort((a, b) => a.name.localeCompare(b.name)),
+      edges: withShare.sort((a, b) => a.source.localeCompare(b.source) || a.destination.localeCompare(b.destination)),
+    }
+  }
+
+  private keyed(map: Map<string, Keyed>, key: string, meta: Record<string, string>): Keyed {
+    let k = map.get(key)
+    if (!k) {
+      k = { window: new RollingWindow(), meta }
+      map.set(key, k)
+    }
+    return k
+  }
+}
+
+const workloadMeta = (r: RequestRecord) => ({ app: r.destination.app, version: r.destination.version })
+
+/** `reviews.default.svc.cluster.local` → `reviews`. */
+export const shortName = (fqdn: string): string => fqdn.replace(/\.[^.]+\.svc\.cluster\.local$/, '')

@@ -1,0 +1,52 @@
+/**
+ * Trace context on the wire: W3C `traceparent`/`tracestate` and Zipkin B3 (multi-header and the
+ * single `b3` header). Sidecars accept any of them and emit both W3C and B3 multi, as Istio users expect.
+ */
+import { randomBytes } from 'node:crypto'
+import { headerValue, type HeaderMap, type SpanContext } from '../filter.ts'
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/
+
+/** The caller's span, if the request carries one in any supported format. */
+export function extractContext(headers: HeaderMap): SpanContext | undefined {
+  const tp = headerValue(headers, 'traceparent')
+  const w3c = tp ? TRACEPARENT.exec(tp.trim().toLowerCase()) : null
+  if (w3c && !/^0+$/.test(w3c[1]!) && !/^0+$/.test(w3c[2]!)) {
+    return { traceId: w3c[1]!, spanId: w3c[2]!, sampled: (parseInt(w3c[3]!, 16) & 1) === 1 }
+  }
+  const traceId = headerValue(headers, 'x-b3-traceid')
+  const spanId = headerValue(headers, 'x-b3-spanid')
+  if (traceId && spanId && /^[0-9a-f]{16}([0-9a-f]{16})?$/i.test(traceId) && /^[0-9a-f]{16}$/i.test(spanId)) {
+    const sampledHeader = headerValue(headers, 'x-b3-sampled') ?? '1'
+    const debug = headerValue(headers, 'x-b3-flags') === '1'
+    return { traceId: traceId.toLowerCase().padStart(32, '0'), spanId: spanId.toLowerCase(), sampled: debug || sampledHeader === '1' || sampledHeader === 'true' }
+  }
+  const single = headerValue(headers, 'b3')
+  if (single) {
+    const [t, s, flag] = single.split('-')
+    if (t && s && /^[0-9a-f]{16}([0-9a-f]{16})?$/i.test(t) && /^[0-9a-f]{16}$/i.test(s)) {
+      return { traceId: t.toLowerCase().padStart(32, '0'), spanId: s.toLowerCase(), sampled: flag !== '0' }
+    }
+  }
+  return undefined
+}
+
+/** A new span: a child of `parent`, or the root of a new trace. */
+export function childSpan(parent: SpanContext | undefined, sampled = true): SpanContext {
+  const spanId = randomBytes(8).toString('hex')
+  if (!parent) return { traceId: randomBytes(16).toString('hex'), spanId, sampled }
+  return { traceId: parent.traceId, spanId, parentSpanId: parent.spanId, sampled: parent.sampled && sampled }
+}
+
+/** Headers that carry `span` downstream: W3C plus B3 multi (keeping the caller's tracestate). */
+export function contextHeaders(span: SpanContext): HeaderMap {
+  const flag = span.sampled ? '1' : '0'
+  return {
+    traceparent: `00-${span.traceId}-${span.spanId}-0${flag}`,
+    'x-b3-traceid': span.traceId,
+    'x-b3-spanid': span.spanId,
+    'x-b3-parentspanid': span.parentSpanId,
+    'x-b3-sampled': flag,
+    b3: undefined,
+  }
+}

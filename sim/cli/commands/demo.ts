@@ -1,0 +1,92 @@
+/**
+ * `meshdojo demo` (= `npm start`): Bookinfo behind sidecars, the ingress gateway, the admin API and
+ * a background load; then a live view until Ctrl-C, when everything is closed and the exit code is 0.
+ */
+import { parseArgs } from 'node:util'
+import { freshSeed } from '../../../mesh/random.ts'
+import { startMesh, type Mesh } from '../../mesh/start-mesh.ts'
+import { startAdminServer, type AdminServer } from '../../admin/admin-server.ts'
+import { startBackgroundLoad, type BackgroundLoad, type LoadUser } from '../../load/background-load.ts'
+import { plainReport } from '../../dashboard/plain-report.ts'
+import { workloadInfos } from '../../mesh/workload-infos.ts'
+import type { CliIO } from '../io.ts'
+import { intFlag, portFlag, UsageError } from '../usage-error.ts'
+import { portInUseMessage } from '../port-in-use.ts'
+
+export const DEMO_HELP = `Usage: meshdojo demo [options]
+
+Starts Istio's Bookinfo (productpage, details, reviews v1/v2/v3, ratings), each behind a sidecar,
+an ingress gateway, the admin API and a little background traffic. Stop it with Ctrl-C.
+
+Options:
+  --port N            ingress gateway port (default 9080; 0 = any free port)
+  --admin-port N      admin API port (default 15000)
+  --toxiproxy-port N  Toxiproxy API port (default 8474)
+  --seed N            seed for every random draw (default: a fresh one, printed)
+  --rps N             background page loads per second (default 2)
+  --user U            who the background load logs in as: anonymous, jason or mixed (default mixed)
+  --no-load           no background traffic
+  --with httpbin      also run httpbin v1 and v2 (circuit-breaking and mirroring tasks)
+  --plain             print a stats table every few seconds instead of the dashboard
+  -h, --help          this help
+`
+
+const USERS: readonly LoadUser[] = ['anonymous', 'jason', 'mixed']
+
+export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      'admin-port': { type: 'string' },
+      'toxiproxy-port': { type: 'string' },
+      seed: { type: 'string' },
+      rps: { type: 'string' },
+      user: { type: 'string' },
+      'no-load': { type: 'boolean' },
+      with: { type: 'string', multiple: true },
+      plain: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  if (values.help) {
+    io.stdout(DEMO_HELP)
+    return 0
+  }
+  const ingressPort = portFlag(values.port, '--port', 9080)
+  const adminPort = portFlag(values['admin-port'], '--admin-port', 15000)
+  const seed = intFlag(values.seed, '--seed', freshSeed())
+  const rps = intFlag(values.rps, '--rps', 2)
+  const user = (values.user ?? 'mixed') as LoadUser
+  if (!USERS.includes(user)) throw new UsageError(`--user must be one of ${USERS.join(', ')}, got "${values.user}"`)
+  for (const extra of values.with ?? []) if (extra !== 'httpbin') throw new UsageError(`--with knows only "httpbin", got "${extra}"`)
+
+  let mesh: Mesh | undefined
+  let admin: AdminServer | undefined
+  let load: BackgroundLoad | undefined
+  const stopTimers: Array<() => void> = []
+  try {
+    mesh = await startMesh({ seed, ingressPort, withHttpbin: values.with?.includes('httpbin') }).catch((err) => {
+      throw portInUseMessage(err, ingressPort, '--port') ?? err
+    })
+    admin = await startAdminServer(mesh, { port: adminPort }).catch((err) => {
+      throw portInUseMessage(err, adminPort, '--admin-port') ?? err
+    })
+    if (!values['no-load']) {
+      load = startBackgroundLoad({ target: mesh.ingressUrl, rps, user, clock: mesh.clock, random: mesh.random.stream('load/users') })
+    }
+    io.stdout(
+      `meshdojo ready: Bookinfo at ${mesh.ingressUrl}/productpage · admin ${admin.url} · seed ${seed}` +
+        ` · load ${load ? `${rps} rps (${user})` : 'off'} · Ctrl-C to stop`,
+    )
+    const m = mesh
+    stopTimers.push(m.clock.every(5_000, () => io.stdout(`\n${plainReport(workloadInfos(m), m.stats.snapshot(10))}`)))
+    await io.interrupted
+    return 0
+  } finally {
+    for (const stop of stopTimers) stop()
+    await load?.stop()
+    await admin?.close()
+    await mesh?.close()
+  }
+}

@@ -1,0 +1,58 @@
+/** The `meshdojo` command line: one function per command, usage errors as one line with exit code 2. */
+import { MeshError } from '../../mesh/errors.ts'
+import { demoCommand, DEMO_HELP } from './commands/demo.ts'
+import { processIO, type CliIO } from './io.ts'
+
+export const HELP = `meshdojo: Istio's Bookinfo and a service mesh in one Node process, to learn and demo what a mesh does.
+
+Usage: meshdojo <command> [options]
+
+Commands:
+  demo                  start Bookinfo behind sidecars, the ingress, the admin API and some load (npm start)
+
+Run "meshdojo <command> --help" for a command's options.
+`
+
+type Command = (argv: string[], io: CliIO) => Promise<number>
+
+const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
+  demo: { run: demoCommand, help: DEMO_HELP },
+}
+
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '-h' || name === '--help' || name === 'help') {
+    io.stdout(HELP)
+    return 0
+  }
+  const command = COMMANDS[name]
+  if (!command) {
+    io.stderr(`meshdojo: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}. See meshdojo --help.`)
+    return 2
+  }
+  try {
+    return await command.run(rest, io)
+  } catch (err) {
+    if (err instanceof MeshError) {
+      io.stderr(`meshdojo ${name}: ${err.message}`)
+      return err.code === 'MESH_USAGE' ? 2 : 1
+    }
+    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`meshdojo ${name}: ${(err as Error).message}. See meshdojo ${name} --help.`)
+      return 2
+    }
+    throw err
+  }
+}
+
+/** Entry point: exits with the command's code; a second Ctrl-C or a 2 s shutdown overrun forces it. */
+async function main(): Promise<void> {
+  const io = processIO()
+  const code = await runCli(process.argv.slice(2), io)
+  process.exitCode = code
+  // Everything is closed by now; the timer only guards against a handle someone forgot.
+  setTimeout(() => process.exit(code), 2_000).unref()
+}
+
+const invokedDirectly = process.argv[1] && /bin\/meshdojo(\.js)?$|sim\/cli\/main\.ts$/.test(process.argv[1])
+if (invokedDirectly) await main()

@@ -1,0 +1,123 @@
+/**
+ * Starts a whole mesh in this process: the registry and config store (the control plane), every
+ * workload with its sidecar, the ingress gateway, and telemetry. Everything listens on 127.0.0.1;
+ * port 0 means a free port. `close()` stops every server, socket and timer it started.
+ */
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { systemClock, type Clock } from '../../mesh/clock.ts'
+import { randomSource, type RandomSource } from '../../mesh/random.ts'
+import { ServiceRegistry } from '../../mesh/control/registry.ts'
+import { ConfigStore } from '../../mesh/control/config-store.ts'
+import { TelemetryHub } from '../../mesh/telemetry/record.ts'
+import { MeshStats } from '../../mesh/telemetry/stats.ts'
+import { requestId } from '../../mesh/filters/request-id.ts'
+import { startOutboundProxy, type OutboundProxy, type ProxyDeps } from '../../mesh/sidecar/outbound-proxy.ts'
+import { workloadIdentity, type WorkloadIdentity } from '../../mesh/sidecar/workload.ts'
+import { RunningWorkload } from './workload-runtime.ts'
+import { bookinfoWorkloads, httpbinWorkloads, type WorkloadSpec } from './topology.ts'
+
+/** Istio's own gateway config for Bookinfo, applied at start as the default ingress routing. */
+export const DEFAULT_GATEWAY_FILE = fileURLToPath(new URL('../../samples/istio/bookinfo-gateway.yaml', import.meta.url))
+
+export interface MeshOptions {
+  readonly seed: number
+  /** Ingress gateway port; 0 picks a free one. */
+  readonly ingressPort?: number
+  readonly clock?: Clock
+  /** Adds httpbin v1/v2 (Istio's circuit-breaking and mirroring tasks). */
+  readonly withHttpbin?: boolean
+  readonly workloads?: readonly WorkloadSpec[]
+  /** Apply Istio's bookinfo-gateway.yaml at start (default true). */
+  readonly defaultGateway?: boolean
+  /** How long a killed workload stays in the endpoints; default 3 s (probe every 1 s, 3 failures). */
+  readonly notReadyAfterMs?: number
+}
+
+export interface Mesh {
+  readonly seed: number
+  readonly clock: Clock
+  readonly random: RandomSource
+  readonly registry: ServiceRegistry
+  readonly config: ConfigStore
+  readonly telemetry: TelemetryHub
+  readonly stats: MeshStats
+  readonly workloads: ReadonlyMap<string, RunningWorkload>
+  readonly gateway: OutboundProxy
+  readonly gatewayIdentity: WorkloadIdentity
+  /** `http://127.0.0.1:9080` */
+  readonly ingressUrl: string
+  /** Names another meshed client (e.g. the load generator's `fortio`) so telemetry can label it. */
+  registerClient(identity: WorkloadIdentity): void
+  workload(name: string): RunningWorkload
+  /** Applies the built-in default config again (the gateway only) and removes everything else. */
+  resetConfig(): Promise<void>
+  close(): Promise<void>
+}
+
+export async function startMesh(options: MeshOptions): Promise<Mesh> {
+  const clock = options.clock ?? systemClock()
+  const random = randomSource(options.seed)
+  const registry = new ServiceRegistry()
+  const config = new ConfigStore()
+  const telemetry = new TelemetryHub()
+  const stats = new MeshStats(clock)
+  telemetry.add(stats)
+  const identities = new Map<string, WorkloadIdentity>()
+  const deps: ProxyDeps = { clock, random, registry, config, telemetry, directory: (name) => identities.get(name) }
+
+  const defaultConfig = options.defaultGateway === false ? '' : await readFile(DEFAULT_GATEWAY_FILE, 'utf8')
+  if (defaultConfig) config.applyText(defaultConfig, 'bookinfo-gateway.yaml')
+
+  const specs = options.workloads ?? [...bookinfoWorkloads(), ...(options.withHttpbin ? httpbinWorkloads() : [])]
+  // Services first, so every sidecar's first route table already knows all of them.
+  for (const spec of specs) registry.addService(spec.app, spec.servicePort)
+  const workloads = new Map<string, RunningWorkload>()
+  const started = await Promise.allSettled(
+    specs.map((spec) => RunningWorkload.start(spec, { ...deps, notReadyAfterMs: options.notReadyAfterMs ?? 3_000 })),
+  )
+  for (const result of started) {
+    if (result.status === 'fulfilled') {
+      workloads.set(result.value.identity.name, result.value)
+      identities.set(result.value.identity.name, result.value.identity)
+    }
+  }
+  const failure = started.find((r) => r.status === 'rejected')
+  const gatewayIdentity = workloadIdentity('istio-ingressgateway', '', { istio: 'ingressgateway' })
+  identities.set(gatewayIdentity.name, gatewayIdentity)
+  let gateway: OutboundProxy
+  try {
+    if (failure) throw failure.reason
+    gateway = await startOutboundProxy(gatewayIdentity, deps, { kind: 'gateway', edgeFilters: [requestId()], port: options.ingressPort ?? 0 })
+  } catch (err) {
+    await Promise.all([...workloads.values()].map((w) => w.close()))
+    throw err
+  }
+
+  return {
+    seed: options.seed,
+    clock,
+    random,
+    registry,
+    config,
+    telemetry,
+    stats,
+    workloads,
+    gateway,
+    gatewayIdentity,
+    ingressUrl: `http://127.0.0.1:${gateway.listener.port}`,
+    registerClient: (identity) => identities.set(identity.name, identity),
+    workload(name) {
+      const w = workloads.get(name)
+      if (!w) throw new Error(`no workload named ${name}; workloads: ${[...workloads.keys()].join(', ')}`)
+      return w
+    },
+    async resetConfig() {
+      config.replaceAll(defaultConfig ? config.parse(defaultConfig, 'bookinfo-gateway.yaml') : [])
+    },
+    async close() {
+      await gateway.close()
+      await Promise.all([...workloads.values()].map((w) => w.close()))
+    },
+  }
+}
