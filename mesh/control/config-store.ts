@@ -54,6 +54,15 @@ interface Entry {
   readonly createdAt: number
 }
 
+/**
+ * What makes two versions of a resource different, as kubectl sees it: the spec and the user's
+ * labels and annotations, not server-filled metadata such as creationTimestamp (which `get -o yaml` prints).
+ */
+function content(r: IstioResource): unknown {
+  const raw = (r.raw ?? {}) as { spec?: unknown; metadata?: { labels?: unknown; annotations?: unknown } }
+  return { apiVersion: r.meta.apiVersion, spec: raw.spec, labels: raw.metadata?.labels, annotations: raw.metadata?.annotations }
+}
+
 const keyOf = (kind: string, namespace: string, name: string): string => `${kind}/${namespace}/${name}`
 const keyOfResource = (r: IstioResource): string => keyOf(r.kind, r.meta.namespace, r.meta.name)
 const refOf = (r: IstioResource): ResourceRef => ({ kind: r.kind, name: r.meta.name, namespace: r.meta.namespace })
@@ -132,7 +141,7 @@ export class ConfigStore {
       if (old === undefined) {
         changes.push({ ...refOf(r), action: 'created' })
         next.set(key, { resource: r, createdAt: this.#now() })
-      } else if (stableStringify(old.resource.raw) === stableStringify(r.raw)) {
+      } else if (stableStringify(content(old.resource)) === stableStringify(content(r))) {
         changes.push({ ...refOf(r), action: 'unchanged' })
       } else {
         changes.push({ ...refOf(r), action: 'configured' })

@@ -6,18 +6,12 @@
 import type { Clock } from '../clock.ts'
 import { headerValue, type Filter, type MeshRequest, type MeshResponse } from '../filter.ts'
 import type { Random } from '../random.ts'
-import type { HTTPRetry, RetryCondition } from '../control/types.ts'
+import type { HTTPRetry } from '../control/types.ts'
 import { UpstreamFailure } from '../upstream-failure.ts'
 import type { Counters } from '../telemetry/counters.ts'
 
-/** Istio's default when a route sets no `retries` (pilot/pkg/networking/core/route/retry). */
-export const MESH_DEFAULT_RETRY: HTTPRetry = Object.freeze({
-  attempts: 2,
-  retryOn: new Set<RetryCondition>(['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes']),
-  retriableStatusCodes: new Set<number>(),
-  retryIgnorePreviousHosts: true,
-  backoffMs: 25,
-})
+/** Istio's default when a route sets no `retries` (defined with the parser, which owns the defaults). */
+export { MESH_DEFAULT_RETRY } from '../control/parse/retries.ts'
 
 /** Envoy's retry circuit breaker: how many retries may be outstanding at once on a cluster. */
 export interface RetryBudget {
@@ -126,5 +120,8 @@ function unwrap(outcome: Outcome): MeshResponse {
 /** A retried response's body is never read: release its connection. */
 function discard(outcome: Outcome): void {
   const body = outcome.ok ? outcome.res.body : null
-  if (body && typeof body === 'object' && 'destroy' in body) body.destroy()
+  if (body && typeof body === 'object' && 'destroy' in body) {
+    body.on('error', () => {}) // destroying an unread undici body emits an AbortError nobody awaits
+    body.destroy()
+  }
 }

@@ -6,23 +6,24 @@
 import type { Clock } from '../clock.ts'
 import { headerValue, type Filter } from '../filter.ts'
 import { UpstreamFailure } from '../upstream-failure.ts'
+import type { Counters } from '../telemetry/counters.ts'
 
 /** Envoy honours this request header to override the route timeout (Istio's request-timeouts task). */
 const OVERRIDE_HEADER = 'x-envoy-upstream-rq-timeout-ms'
 
-export function routeTimeout(ms: number | undefined, clock: Clock): Filter {
+export function routeTimeout(ms: number | undefined, clock: Clock, counters?: Counters): Filter {
   return (next) =>
     function routeTimeoutFilter(req) {
       const override = Number(headerValue(req.headers, OVERRIDE_HEADER))
       const limit = Number.isFinite(override) && override > 0 ? override : ms
-      return limit === undefined ? next(req) : raceTimeout(limit, 'route-timeout', clock, next, req)
+      return limit === undefined ? next(req) : raceTimeout(limit, 'route-timeout', clock, next, req, counters)
     }
 }
 
-export function perTryTimeout(ms: number, clock: Clock): Filter {
+export function perTryTimeout(ms: number, clock: Clock, counters?: Counters): Filter {
   return (next) =>
     function perTryTimeoutFilter(req) {
-      return raceTimeout(ms, 'per-try-timeout', clock, next, req)
+      return raceTimeout(ms, 'per-try-timeout', clock, next, req, counters)
     }
 }
 
@@ -32,6 +33,7 @@ async function raceTimeout<R extends { signal: AbortSignal }, T>(
   clock: Clock,
   next: (req: R) => Promise<T>,
   req: R,
+  counters?: Counters,
 ): Promise<T> {
   // Two controllers: `inner` cancels the upstream call (on timeout or when the caller leaves);
   // `disarm` only clears the timer, so a response body can keep streaming after the headers.
@@ -41,6 +43,7 @@ async function raceTimeout<R extends { signal: AbortSignal }, T>(
   else req.signal.addEventListener('abort', () => inner.abort(req.signal.reason), { once: true })
   const timedOut = new UpstreamFailure(kind)
   const timer = clock.sleep(ms, disarm.signal).then(() => {
+    counters?.inc(kind === 'route-timeout' ? 'upstream_rq_timeout' : 'upstream_rq_per_try_timeout')
     inner.abort(timedOut)
     throw timedOut
   })

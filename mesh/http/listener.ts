@@ -147,7 +147,10 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, option
 }
 
 function destroyBody(body: MeshResponse['body']): void {
-  if (body && typeof body === 'object' && 'destroy' in body) body.destroy()
+  if (body && typeof body === 'object' && 'destroy' in body) {
+    body.on('error', () => {}) // an unread undici body emits AbortError when destroyed
+    body.destroy()
+  }
 }
 
 /** Buffers the request body if there is one; GET and HEAD requests usually have none. */

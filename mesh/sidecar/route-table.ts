@@ -94,6 +94,8 @@ export function compileRouteTable(snapshot: ConfigSnapshot, self: ProxyIdentity,
       const fqdn = authorityToFqdn(req.authority)
       const vh = exact.get(fqdn) ?? wildcard.find((w) => w.patterns.some((p) => hostMatches(p, fqdn)))
       if (!vh) return Promise.reject(new UpstreamFailure('no-route'))
+      // Envoy knows the destination when the route matches, before any filter (a fault) answers.
+      if (self.kind === 'sidecar') req.info.destinationService = fqdn
       const port = listenerPort ?? portOf(req.authority) ?? vh.port ?? 80
       for (const entry of vh.entries) if (entry.matches(req, port)) return entry.handler(req)
       return Promise.reject(new UpstreamFailure('no-route'))
@@ -199,7 +201,10 @@ class CompileContext {
 
   private routeHandler(vs: VirtualService, route: HTTPRoute, index: number, name: string, block: HTTPMatchRequest | undefined): Handler {
     const ns = vs.meta.namespace
-    const filters: Filter[] = [routeInfo(name)]
+    const only = route.route.length === 1 ? route.route[0]!.destination : undefined
+    const onlyFqdn = only ? toFqdn(only.host, ns) : undefined
+    const knownCluster = only && onlyFqdn ? clusterName({ fqdn: onlyFqdn, port: only.port ?? this.servicePort(onlyFqdn) ?? 80, subset: only.subset }) : ''
+    const filters: Filter[] = [routeInfo(name, knownCluster)]
     if (route.fault) filters.push(fault(route.fault, { clock: this.deps.clock, random: this.faultRandom }))
     if (route.corsPolicy) filters.push(cors(route.corsPolicy))
     if (route.redirect) return compose(filters, redirect(route.redirect, this.deps.listenerPort ?? 80, block?.uri))
@@ -242,10 +247,10 @@ class CompileContext {
     const filters: Filter[] = [destinationInfo(cluster)]
     if (headers) filters.push(headerOps(headers))
     if (mirrors.length > 0) filters.push(mirror(mirrors, { random: this.mirrorRandom, clock: this.deps.clock }))
-    filters.push(routeTimeout(route?.timeoutMs, this.deps.clock))
+    filters.push(routeTimeout(route?.timeoutMs, this.deps.clock, cluster.counters))
     if (policy.attempts > 0) filters.push(retry(policy, { clock: this.deps.clock, random: this.retryRandom, budget: cluster.retryBudget, counters: cluster.counters }))
     const perTry = policy.perTryTimeoutMs
-    if (perTry !== undefined) filters.push(perTryTimeout(perTry, this.deps.clock))
+    if (perTry !== undefined) filters.push(perTryTimeout(perTry, this.deps.clock, cluster.counters))
     return compose(filters, cluster.handler)
   }
 
@@ -274,10 +279,12 @@ function findRule(rules: readonly DestinationRule[], fqdn: string): DestinationR
   )
 }
 
-function routeInfo(name: string): Filter {
+/** Names the route (and, for a single destination, its cluster) before any filter can answer locally. */
+function routeInfo(name: string, cluster: string): Filter {
   return (next) =>
     function routeInfoFilter(req) {
       req.info.routeName = name
+      if (cluster) req.info.cluster = cluster
       return next(req)
     }
 }

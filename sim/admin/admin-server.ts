@@ -37,7 +37,7 @@ export async function startAdminServer(mesh: Mesh, options: { port: number; rout
   })
   for (const add of options.routes ?? []) add(app)
   app.use((_req, res) => {
-    res.status(404).json({ error: 'not found', routes: ['/ready', '/stats', '/registry', '/config', '/apply', '/metrics', '/logs', '/traces'] })
+    res.status(404).json({ error: 'not found', routes: ['/ready', '/stats', '/registry', '/config', '/apply', '/delete', '/reset', '/load', '/metrics', '/stats/prometheus', '/clusters', '/logs', '/traces', '/workloads/:name/trace-propagation'] })
   })
   app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: number }).status ?? 500

@@ -5,6 +5,8 @@ export interface CliIO {
   readonly isTTY: boolean
   /** Resolves when the user asks to stop (Ctrl-C / SIGTERM). */
   readonly interrupted: Promise<void>
+  /** All of standard input, for `-f -`. */
+  readStdin(): Promise<string>
 }
 
 export function processIO(): CliIO {
@@ -17,5 +19,10 @@ export function processIO(): CliIO {
     stderr: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     isTTY: Boolean(process.stdout.isTTY),
     interrupted,
+    async readStdin() {
+      const chunks: Buffer[] = []
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+      return Buffer.concat(chunks).toString('utf8')
+    },
   }
 }

@@ -1,6 +1,9 @@
 /** The `meshdojo` command line: one function per command, usage errors as one line with exit code 2. */
 import { MeshError } from '../../mesh/errors.ts'
 import { demoCommand, DEMO_HELP } from './commands/demo.ts'
+import { analyzeCommand, ANALYZE_HELP, applyCommand, APPLY_HELP, deleteCommand, DELETE_HELP, getCommand, GET_HELP } from './commands/config-commands.ts'
+import { loadCommand, LOAD_HELP } from './commands/load.ts'
+import { OBSERVABILITY_COMMANDS } from './commands/observability-commands.ts'
 import { processIO, type CliIO } from './io.ts'
 
 export const HELP = `meshdojo: Istio's Bookinfo and a service mesh in one Node process, to learn and demo what a mesh does.
@@ -9,6 +12,12 @@ Usage: meshdojo <command> [options]
 
 Commands:
   demo                  start Bookinfo behind sidecars, the ingress, the admin API and some load (npm start)
+  apply -f FILE         apply Istio YAML (VirtualService, DestinationRule, Gateway) to the running demo
+  delete -f FILE        remove config from the running demo (or: delete <kind> <name>)
+  get <kind> [name]     show applied config: virtualservices, destinationrules, gateways (-o yaml|json)
+  analyze -f FILE       validate Istio YAML offline, like istioctl analyze
+  load URL              fortio-style load; mesh URLs (http://httpbin:8000/get) run from a meshed client
+${OBSERVABILITY_COMMANDS.map((c) => `  ${c.name.padEnd(22)}${c.summary}`).join('\n')}
 
 Run "meshdojo <command> --help" for a command's options.
 `
@@ -17,6 +26,12 @@ type Command = (argv: string[], io: CliIO) => Promise<number>
 
 const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
   demo: { run: demoCommand, help: DEMO_HELP },
+  apply: { run: applyCommand, help: APPLY_HELP },
+  delete: { run: deleteCommand, help: DELETE_HELP },
+  get: { run: getCommand, help: GET_HELP },
+  analyze: { run: analyzeCommand, help: ANALYZE_HELP },
+  load: { run: loadCommand, help: LOAD_HELP },
+  ...Object.fromEntries(OBSERVABILITY_COMMANDS.map((c) => [c.name, { run: c.run, help: c.help }])),
 }
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {

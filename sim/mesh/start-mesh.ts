@@ -32,6 +32,8 @@ export interface MeshOptions {
   readonly defaultGateway?: boolean
   /** How long a killed workload stays in the endpoints; default 3 s (probe every 1 s, 3 failures). */
   readonly notReadyAfterMs?: number
+  /** Istio YAML files applied at start, after the default gateway. */
+  readonly configFiles?: readonly string[]
 }
 
 export interface Mesh {
@@ -47,6 +49,8 @@ export interface Mesh {
   readonly gatewayIdentity: WorkloadIdentity
   /** `http://127.0.0.1:9080` */
   readonly ingressUrl: string
+  /** What a proxy needs from this mesh, for extra proxies such as a meshed load client. */
+  readonly proxyDeps: ProxyDeps
   /** Names another meshed client (e.g. the load generator's `fortio`) so telemetry can label it. */
   registerClient(identity: WorkloadIdentity): void
   workload(name: string): RunningWorkload
@@ -59,19 +63,20 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   const clock = options.clock ?? systemClock()
   const random = randomSource(options.seed)
   const registry = new ServiceRegistry()
-  const config = new ConfigStore()
+  const config = new ConfigStore({ knownServices: () => new Set(registry.list().map((s) => s.fqdn)) })
   const telemetry = new TelemetryHub()
   const stats = new MeshStats(clock)
   telemetry.add(stats)
   const identities = new Map<string, WorkloadIdentity>()
   const deps: ProxyDeps = { clock, random, registry, config, telemetry, directory: (name) => identities.get(name) }
 
-  const defaultConfig = options.defaultGateway === false ? '' : await readFile(DEFAULT_GATEWAY_FILE, 'utf8')
-  if (defaultConfig) config.applyText(defaultConfig, 'bookinfo-gateway.yaml')
-
   const specs = options.workloads ?? [...bookinfoWorkloads(), ...(options.withHttpbin ? httpbinWorkloads() : [])]
   // Services first, so every sidecar's first route table already knows all of them.
   for (const spec of specs) registry.addService(spec.app, spec.servicePort)
+  const defaultConfig = options.defaultGateway === false ? '' : await readFile(DEFAULT_GATEWAY_FILE, 'utf8')
+  if (defaultConfig) config.applyText(defaultConfig, 'bookinfo-gateway.yaml')
+  // User config is applied before traffic starts; an invalid file stops the start with its errors.
+  for (const file of options.configFiles ?? []) config.applyText(await readFile(file, 'utf8'), file)
   const workloads = new Map<string, RunningWorkload>()
   const started = await Promise.allSettled(
     specs.map((spec) => RunningWorkload.start(spec, { ...deps, notReadyAfterMs: options.notReadyAfterMs ?? 3_000 })),
@@ -106,6 +111,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
     gateway,
     gatewayIdentity,
     ingressUrl: `http://127.0.0.1:${gateway.listener.port}`,
+    proxyDeps: deps,
     registerClient: (identity) => identities.set(identity.name, identity),
     workload(name) {
       const w = workloads.get(name)

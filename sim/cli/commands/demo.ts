@@ -12,6 +12,19 @@ import { workloadInfos } from '../../mesh/workload-infos.ts'
 import type { CliIO } from '../io.ts'
 import { intFlag, portFlag, UsageError } from '../usage-error.ts'
 import { portInUseMessage } from '../port-in-use.ts'
+import { configRoutes } from '../../admin/config-routes.ts'
+import { installObservability, type Observability } from '../../admin/install-observability.ts'
+import { ACCESS_LOG_FORMATS, type AccessLogFormat } from '../../../mesh/telemetry/access-log-format.ts'
+import { loadRoutes } from '../../admin/load-routes.ts'
+import { ConfigRejectedError, formatDiagnostic } from '../../../mesh/control/index.ts'
+import { MeshError } from '../../../mesh/errors.ts'
+
+/** A --config file that does not exist or does not validate: its errors, one per line. */
+function configFileError(err: unknown): MeshError | undefined {
+  if (err instanceof ConfigRejectedError) return new MeshError('MESH_CONFIG_INVALID', `--config rejected, nothing started:\n${err.errors.map(formatDiagnostic).join('\n')}`)
+  if ((err as NodeJS.ErrnoException)?.code === 'ENOENT') return new UsageError(`--config: no such file ${(err as NodeJS.ErrnoException).path}`)
+  return undefined
+}
 
 export const DEMO_HELP = `Usage: meshdojo demo [options]
 
@@ -27,6 +40,9 @@ Options:
   --user U            who the background load logs in as: anonymous, jason or mixed (default mixed)
   --no-load           no background traffic
   --with httpbin      also run httpbin v1 and v2 (circuit-breaking and mirroring tasks)
+  --config FILE       apply Istio YAML at start (repeatable); an invalid file stops the start
+  --access-log FILE   also write every sidecar's access log to FILE (rotated at 10 MB, FILE.1 kept)
+  --access-log-format F  text (Istio's TEXT format, default) or json
   --plain             print a stats table every few seconds instead of the dashboard
   -h, --help          this help
 `
@@ -45,6 +61,9 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
       user: { type: 'string' },
       'no-load': { type: 'boolean' },
       with: { type: 'string', multiple: true },
+      config: { type: 'string', multiple: true },
+      'access-log': { type: 'string' },
+      'access-log-format': { type: 'string' },
       plain: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -59,17 +78,27 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
   const rps = intFlag(values.rps, '--rps', 2)
   const user = (values.user ?? 'mixed') as LoadUser
   if (!USERS.includes(user)) throw new UsageError(`--user must be one of ${USERS.join(', ')}, got "${values.user}"`)
+  const accessLogFormat = (values['access-log-format'] ?? 'text') as AccessLogFormat
+  if (!ACCESS_LOG_FORMATS.includes(accessLogFormat)) throw new UsageError(`--access-log-format must be text or json, got "${values['access-log-format']}"`)
   for (const extra of values.with ?? []) if (extra !== 'httpbin') throw new UsageError(`--with knows only "httpbin", got "${extra}"`)
 
   let mesh: Mesh | undefined
   let admin: AdminServer | undefined
   let load: BackgroundLoad | undefined
+  let obs: Observability | undefined
   const stopTimers: Array<() => void> = []
+  const closers: Array<() => Promise<void>> = []
   try {
-    mesh = await startMesh({ seed, ingressPort, withHttpbin: values.with?.includes('httpbin') }).catch((err) => {
-      throw portInUseMessage(err, ingressPort, '--port') ?? err
+    mesh = await startMesh({ seed, ingressPort, withHttpbin: values.with?.includes('httpbin'), configFiles: values.config }).catch((err) => {
+      throw portInUseMessage(err, ingressPort, '--port') ?? configFileError(err) ?? err
     })
-    admin = await startAdminServer(mesh, { port: adminPort }).catch((err) => {
+    const accessLog = values['access-log']
+    obs = await installObservability(mesh, { accessLogFile: accessLog, accessLogFormat }).catch((err: Error) => {
+      throw new UsageError(`--access-log: cannot open ${accessLog}: ${err.message}`)
+    })
+    const loadApi = loadRoutes(mesh)
+    closers.push(() => loadApi.close())
+    admin = await startAdminServer(mesh, { port: adminPort, routes: [configRoutes(mesh), loadApi.routes, ...obs.routes] }).catch((err) => {
       throw portInUseMessage(err, adminPort, '--admin-port') ?? err
     })
     if (!values['no-load']) {
@@ -87,6 +116,8 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
     for (const stop of stopTimers) stop()
     await load?.stop()
     await admin?.close()
+    for (const close of closers) await close()
     await mesh?.close()
+    await obs?.close()
   }
 }

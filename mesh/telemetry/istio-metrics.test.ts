@@ -1,0 +1,92 @@
+import { register as globalRegistry, Registry } from 'prom-client'
+import { describe, expect, test } from 'vitest'
+import { GATEWAY, PRODUCTPAGE, record } from '../../test/e2e/telemetry-fixtures.ts'
+import { ENVOY_DURATION_BUCKETS_MS } from './bucket-counts.ts'
+import { IstioHttpMetrics } from './istio-metrics.ts'
+import { parsePrometheusText, sampleSum, samplesOf } from './prometheus-text.ts'
+import { UNKNOWN_WORKLOAD } from './record.ts'
+
+describe('Istio HTTP metrics', () => {
+  test('one series per label set, both reporters, valid exposition with Envoy buckets', async () => {
+    const registry = new Registry()
+    const metrics = new IstioHttpMetrics(registry)
+    metrics.record(record())
+    metrics.record(record({ durationMs: 30 }))
+    metrics.record(record({ reporter: 'destination' }))
+    metrics.record(record({ status: 503, flags: ['UF', 'URX'], durationMs: 2 }))
+    const families = parsePrometheusText(await registry.metrics())
+    expect(families.get('istio_requests_total')?.type).toBe('counter')
+    expect(families.get('istio_request_duration_milliseconds')?.type).toBe('histogram')
+    expect(families.get('istio_request_bytes')?.type).toBe('histogram')
+    expect(families.get('istio_response_bytes')?.type).toBe('histogram')
+    const source = { reporter: 'source', source_workload: 'productpage-v1', destination_workload: 'reviews-v2' }
+    expect(sampleSum(families, 'istio_requests_total', { ...source, response_code: '200' })).toBe(2)
+    expect(sampleSum(families, 'istio_requests_total', { ...source, response_code: '503', response_flags: 'UF,URX' })).toBe(1)
+    expect(sampleSum(families, 'istio_requests_total', { reporter: 'destination' })).toBe(1)
+    const les = samplesOf(families, 'istio_request_duration_milliseconds_bucket', { ...source, response_code: '200' }).map((s) => s.labels.le)
+    expect(les).toEqual([...ENVOY_DURATION_BUCKETS_MS.map(String), '+Inf'])
+    expect(sampleSum(families, 'istio_request_duration_milliseconds_bucket', { ...source, response_code: '200', le: '10' })).toBe(1)
+    expect(sampleSum(families, 'istio_request_duration_milliseconds_bucket', { ...source, response_code: '200', le: '50' })).toBe(2)
+    expect(sampleSum(families, 'istio_request_duration_milliseconds_sum', { ...source, response_code: '200' })).toBeCloseTo(37.6)
+    expect(metrics.seriesCount).toBe(3)
+    expect(await globalRegistry.metrics()).not.toContain('istio_requests_total')
+  })
+
+  test("labels follow Istio's names and values: canonical names, FQDN parts, unknown peers, empty grpc status", async () => {
+    const registry = new Registry()
+    const metrics = new IstioHttpMetrics(registry)
+    metrics.record(record())
+    metrics.record(record({ reporter: 'destination', source: UNKNOWN_WORKLOAD, destination: PRODUCTPAGE, destinationService: 'productpage.default.svc.cluster.local' }))
+    metrics.record(record({ source: GATEWAY, destination: { ...UNKNOWN_WORKLOAD, app: 'nosuch' }, destinationService: '', status: 404, flags: ['NR'] }))
+    const families = parsePrometheusText(await registry.metrics())
+    const [known] = samplesOf(families, 'istio_requests_total', { source_workload: 'productpage-v1' })
+    expect(known!.labels).toEqual({
+      reporter: 'source',
+      source_workload: 'productpage-v1',
+      source_canonical_service: 'productpage',
+      source_canonical_revision: 'v1',
+      source_workload_namespace: 'default',
+      source_principal: 'unknown',
+      source_app: 'productpage',
+      source_version: 'v1',
+      source_cluster: 'Kubernetes',
+      destination_workload: 'reviews-v2',
+      destination_workload_namespace: 'default',
+      destination_principal: 'unknown',
+      destination_app: 'reviews',
+      destination_version: 'v2',
+      destination_service: 'reviews.default.svc.cluster.local',
+      destination_canonical_service: 'reviews',
+      destination_canonical_revision: 'v2',
+      destination_service_name: 'reviews',
+      destination_service_namespace: 'default',
+      destination_cluster: 'Kubernetes',
+      request_protocol: 'http',
+      response_code: '200',
+      grpc_response_status: '',
+      response_flags: '-',
+      connection_security_policy: 'unknown',
+    })
+    const [outside] = samplesOf(families, 'istio_requests_total', { reporter: 'destination' })
+    expect(outside!.labels).toMatchObject({ source_workload: 'unknown', source_canonical_service: 'unknown', source_canonical_revision: 'latest', source_cluster: 'unknown' })
+    const [noRoute] = samplesOf(families, 'istio_requests_total', { response_flags: 'NR' })
+    expect(noRoute!.labels).toMatchObject({
+      source_canonical_service: 'istio-ingressgateway',
+      source_canonical_revision: 'latest',
+      destination_service: 'unknown',
+      destination_service_name: 'unknown',
+      destination_service_namespace: 'unknown',
+      destination_workload: 'unknown',
+      response_code: '404',
+    })
+  })
+
+  test('two meshes in one process keep separate registries', async () => {
+    const a = new Registry()
+    const b = new Registry()
+    new IstioHttpMetrics(a).record(record())
+    new IstioHttpMetrics(b)
+    expect(sampleSum(parsePrometheusText(await a.metrics()), 'istio_requests_total')).toBe(1)
+    expect(sampleSum(parsePrometheusText(await b.metrics()), 'istio_requests_total')).toBe(0)
+  })
+})

@@ -1,0 +1,75 @@
+/** Server lifecycle: binding, change events, and a close that leaves nothing behind. */
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+import { describe, expect, test } from 'vitest'
+import { ManualClock } from '../clock.ts'
+import { sfc32 } from '../random.ts'
+import { startToxiproxyServer } from './server.ts'
+import { dial, pattern, readFrom, startUpstream, toxiTest, waitFor } from './testkit.ts'
+import type { ToxiproxyChange } from './types.ts'
+
+describe('startToxiproxyServer', () => {
+  test('a port in use rejects with code EADDRINUSE and Go\'s text', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1')
+    await once(blocker, 'listening')
+    const port = (blocker.address() as { port: number }).port
+    try {
+      await expect(startToxiproxyServer({ port, random: sfc32(1) })).rejects.toMatchObject({
+        code: 'EADDRINUSE',
+        message: `listen tcp 127.0.0.1:${port}: bind: address already in use`,
+      })
+    } finally {
+      blocker.close()
+    }
+  })
+
+  test('close() ends the API, every proxy and connection, and leaves no timer armed', async () => {
+    const echo = await startUpstream('echo')
+    // Virtual time: the toxics' timers are the clock's, so "nothing armed" is exact.
+    const clock = new ManualClock()
+    const tox = await startToxiproxyServer({ port: 0, random: sfc32(1), clock })
+    const proxy = await tox.store.createProxy({ name: 'e', listen: '127.0.0.1:0', upstream: echo.address })
+    await tox.store.addToxic('e', { type: 'latency', attributes: { latency: 60_000 } })
+    await tox.store.addToxic('e', { type: 'timeout', stream: 'upstream', name: 't', toxicity: 0, attributes: { timeout: 60_000 } })
+    const client = await dial(Number(proxy.listen.split(':')[1]))
+    client.write(pattern(1000))
+    await waitFor(() => echo.received() === 1000, 'the echo to receive')
+    await waitFor(() => clock.pendingTimers() === 1, 'the latency toxic to hold the reply')
+    const closed = readFrom(client, { until: 'close' })
+    await tox.close()
+    expect((await closed).ended).toBe(true)
+    await expect(fetch(`${tox.url}/version`)).rejects.toThrow()
+    await expect(dial(Number(proxy.listen.split(':')[1]))).rejects.toMatchObject({ code: 'ECONNREFUSED' })
+    expect(clock.pendingTimers()).toBe(0)
+    await echo.close()
+  })
+})
+
+describe('programmatic use', () => {
+  toxiTest('onChange fires after each change; unsubscribe stops it', async ({ tox }) => {
+    const seen: ToxiproxyChange[] = []
+    const stop = tox.onChange((c) => seen.push(c))
+    await tox.store.createProxy({ name: 'p', upstream: 'x:1', enabled: false })
+    await tox.store.addToxic('p', { type: 'latency' })
+    await tox.store.updateToxic('p', 'latency_downstream', { toxicity: 0.5 })
+    await tox.store.removeToxic('p', 'latency_downstream')
+    await tox.store.updateProxy('p', { upstream: 'y:2' })
+    await tox.store.reset()
+    await tox.store.deleteProxy('p')
+    stop()
+    await tox.store.createProxy({ name: 'q', upstream: 'x:1', enabled: false })
+    expect(seen.map((c) => c.kind)).toEqual(['proxy-created', 'toxic-added', 'toxic-updated', 'toxic-removed', 'proxy-updated', 'reset', 'proxy-deleted'])
+  })
+
+  toxiTest('the store throws the REST API\'s errors', async ({ tox }) => {
+    await expect(tox.store.getProxy('nope')).rejects.toMatchObject({ status: 404, detail: 'proxy not found', message: 'HTTP 404: proxy not found' })
+    await expect(tox.store.createProxy({ name: '', upstream: 'x:1' })).rejects.toMatchObject({ status: 400, detail: 'missing required field: name' })
+    await tox.store.createProxy({ name: 'p', upstream: 'x:1', enabled: false })
+    await expect(tox.store.addToxic('p', { type: 'latency', attributes: { latency: 1.5 } })).rejects.toMatchObject({
+      status: 400,
+      detail: 'bad request body: json: cannot unmarshal number 1.5 into Go struct field LatencyToxic.attributes.latency of type int64',
+    })
+    await expect(tox.store.addToxic('p', { type: 'down' })).rejects.toMatchObject({ status: 400, detail: 'invalid toxic type' })
+    expect(() => tox.stats('nope')).toThrow('proxy not found')
+  })
+})

@@ -1,0 +1,81 @@
+/**
+ * A fortio-style load run: `concurrency` workers each sending requests back to back (or paced to
+ * `qps` in total), until `requests` are sent or `durationMs` passes. Reports code counts and
+ * latency percentiles the way `fortio load` prints them.
+ */
+import { request, type Dispatcher } from 'undici'
+import hdr from 'hdr-histogram-js'
+import type { Clock } from '../../mesh/clock.ts'
+
+export interface LoadRunOptions {
+  readonly url: string
+  readonly dispatcher?: Dispatcher
+  readonly concurrency: number
+  /** Total requests; 0 means until `durationMs`. */
+  readonly requests: number
+  readonly durationMs?: number
+  /** Total requests per second; 0 means as fast as possible (fortio's -qps 0). */
+  readonly qps: number
+  readonly headers?: Record<string, string>
+  readonly clock: Clock
+  readonly signal?: AbortSignal
+}
+
+export interface LoadResult {
+  readonly requests: number
+  readonly codes: Readonly<Record<string, number>>
+  readonly durationMs: number
+  readonly p50Ms: number
+  readonly p75Ms: number
+  readonly p90Ms: number
+  readonly p99Ms: number
+  readonly maxMs: number
+  readonly actualQps: number
+}
+
+/** Hard ceiling on one run, whatever was asked: load loops are always bounded. */
+const MAX_REQUESTS = 1_000_000
+
+export async function runLoad(options: LoadRunOptions): Promise<LoadResult> {
+  const { clock } = options
+  const histogram = hdr.build({ bitBucketSize: 'packed', numberOfSignificantValueDigits: 3, useWebAssembly: false })
+  const codes: Record<string, number> = {}
+  const started = clock.now()
+  const deadline = options.durationMs ? started + options.durationMs : Infinity
+  const budget = Math.min(options.requests > 0 ? options.requests : MAX_REQUESTS, MAX_REQUESTS)
+  let issued = 0
+  const perWorkerGapMs = options.qps > 0 ? (1000 * options.concurrency) / options.qps : 0
+  const worker = async () => {
+    while (issued < budget && clock.now() < deadline && !options.signal?.aborted) {
+      issued++
+      const t0 = clock.now()
+      let code = '-1'
+      try {
+        const res = await request(options.url, { dispatcher: options.dispatcher, headers: options.headers, signal: options.signal })
+        await res.body.dump()
+        code = String(res.statusCode)
+      } catch {
+        // fortio counts socket errors as code -1
+      }
+      const elapsed = clock.now() - t0
+      histogram.recordValue(Math.max(1, Math.round(elapsed * 1000)))
+      codes[code] = (codes[code] ?? 0) + 1
+      if (perWorkerGapMs > elapsed) await clock.sleep(perWorkerGapMs - elapsed, options.signal).catch(() => {})
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker))
+  const durationMs = clock.now() - started
+  const ms = (p: number) => histogram.getValueAtPercentile(p) / 1000
+  const total = Object.values(codes).reduce((a, b) => a + b, 0)
+  return { requests: total, codes, durationMs, p50Ms: ms(50), p75Ms: ms(75), p90Ms: ms(90), p99Ms: ms(99), maxMs: histogram.maxValue / 1000, actualQps: total / Math.max(0.001, durationMs / 1000) }
+}
+
+/** The lines `fortio load` ends with: code counts with percentages, then latency targets in seconds. */
+export function formatLoadResult(r: LoadResult, target: string): string {
+  const lines = [`Ended after ${(r.durationMs / 1000).toFixed(3)}s : ${r.requests} calls. qps=${r.actualQps.toFixed(1)}`, `Target: ${target}`]
+  for (const [code, n] of Object.entries(r.codes).sort(([a], [b]) => Number(a) - Number(b))) {
+    lines.push(`Code ${code} : ${n} (${((n / Math.max(1, r.requests)) * 100).toFixed(1)} %)`)
+  }
+  for (const [p, v] of [[50, r.p50Ms], [75, r.p75Ms], [90, r.p90Ms], [99, r.p99Ms]] as const) lines.push(`# target ${p}% ${(v / 1000).toFixed(6)}`)
+  return lines.join('\n')
+}
