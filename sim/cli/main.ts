@@ -4,6 +4,7 @@ import { demoCommand, DEMO_HELP } from './commands/demo.ts'
 import { analyzeCommand, ANALYZE_HELP, applyCommand, APPLY_HELP, deleteCommand, DELETE_HELP, getCommand, GET_HELP } from './commands/config-commands.ts'
 import { loadCommand, LOAD_HELP } from './commands/load.ts'
 import { OBSERVABILITY_COMMANDS } from './commands/observability-commands.ts'
+import { toxicCommand, TOXIC_HELP } from './commands/toxic.ts'
 import { processIO, type CliIO } from './io.ts'
 
 export const HELP = `meshdojo: Istio's Bookinfo and a service mesh in one Node process, to learn and demo what a mesh does.
@@ -17,6 +18,7 @@ Commands:
   get <kind> [name]     show applied config: virtualservices, destinationrules, gateways (-o yaml|json)
   analyze -f FILE       validate Istio YAML offline, like istioctl analyze
   load URL              fortio-style load; mesh URLs (http://httpbin:8000/get) run from a meshed client
+  toxic add|list|…      Toxiproxy toxics on the links between services (toxiproxy-cli style)
 ${OBSERVABILITY_COMMANDS.map((c) => `  ${c.name.padEnd(22)}${c.summary}`).join('\n')}
 
 Run "meshdojo <command> --help" for a command's options.
@@ -31,6 +33,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
   get: { run: getCommand, help: GET_HELP },
   analyze: { run: analyzeCommand, help: ANALYZE_HELP },
   load: { run: loadCommand, help: LOAD_HELP },
+  toxic: { run: toxicCommand, help: TOXIC_HELP },
   ...Object.fromEntries(OBSERVABILITY_COMMANDS.map((c) => [c.name, { run: c.run, help: c.help }])),
 }
 

@@ -16,6 +16,7 @@ import { startOutboundProxy, type OutboundProxy, type ProxyDeps } from '../../me
 import { workloadIdentity, type WorkloadIdentity } from '../../mesh/sidecar/workload.ts'
 import { RunningWorkload } from './workload-runtime.ts'
 import { bookinfoWorkloads, httpbinWorkloads, type WorkloadSpec } from './topology.ts'
+import { startMeshLinks, type LinkOptions, type MeshLinks } from './toxiproxy-links.ts'
 
 /** Istio's own gateway config for Bookinfo, applied at start as the default ingress routing. */
 export const DEFAULT_GATEWAY_FILE = fileURLToPath(new URL('../../samples/istio/bookinfo-gateway.yaml', import.meta.url))
@@ -34,6 +35,11 @@ export interface MeshOptions {
   readonly notReadyAfterMs?: number
   /** Istio YAML files applied at start, after the default gateway. */
   readonly configFiles?: readonly string[]
+  /**
+   * The Toxiproxy links between sidecars: embedded on `port` (default 0: any free port), or on an
+   * external Toxiproxy at `url`; `false` connects sidecars directly (benchmarks of the bare path).
+   */
+  readonly toxiproxy?: LinkOptions | false
 }
 
 export interface Mesh {
@@ -47,6 +53,8 @@ export interface Mesh {
   readonly workloads: ReadonlyMap<string, RunningWorkload>
   readonly gateway: OutboundProxy
   readonly gatewayIdentity: WorkloadIdentity
+  /** The Toxiproxy links in front of every workload; undefined when started with `toxiproxy: false`. */
+  readonly links: MeshLinks | undefined
   /** `http://127.0.0.1:9080` */
   readonly ingressUrl: string
   /** What a proxy needs from this mesh, for extra proxies such as a meshed load client. */
@@ -91,10 +99,16 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   const gatewayIdentity = workloadIdentity('istio-ingressgateway', '', { istio: 'ingressgateway' })
   identities.set(gatewayIdentity.name, gatewayIdentity)
   let gateway: OutboundProxy
+  let links: MeshLinks | undefined
   try {
     if (failure) throw failure.reason
+    if (options.toxiproxy !== false) {
+      links = await startMeshLinks(registry, random.stream('toxiproxy'), options.toxiproxy ?? {})
+      for (const w of workloads.values()) await links.link(w.identity, w.inbound.listener.address)
+    }
     gateway = await startOutboundProxy(gatewayIdentity, deps, { kind: 'gateway', edgeFilters: [requestId()], port: options.ingressPort ?? 0 })
   } catch (err) {
+    await links?.close()
     await Promise.all([...workloads.values()].map((w) => w.close()))
     throw err
   }
@@ -110,6 +124,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
     workloads,
     gateway,
     gatewayIdentity,
+    links,
     ingressUrl: `http://127.0.0.1:${gateway.listener.port}`,
     proxyDeps: deps,
     registerClient: (identity) => identities.set(identity.name, identity),
@@ -123,6 +138,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
     },
     async close() {
       await gateway.close()
+      await links?.close()
       await Promise.all([...workloads.values()].map((w) => w.close()))
     },
   }

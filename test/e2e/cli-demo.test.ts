@@ -4,10 +4,12 @@ import { once } from 'node:events'
 import { describe, expect, test } from 'vitest'
 import { request } from 'undici'
 import { runCli, startCli } from '../support/cli.ts'
+import { startToxiproxyServer } from '../../mesh/toxiproxy/index.ts'
+import { sfc32 } from '../../mesh/random.ts'
 
 describe('meshdojo demo', () => {
   test('prints one ready line with real addresses, serves /stats, and exits 0 on SIGINT within 2 s', async () => {
-    const cli = startCli(['demo', '--port', '0', '--admin-port', '0', '--seed', '7', '--rps', '5', '--plain'])
+    const cli = startCli(['demo', '--port', '0', '--admin-port', '0', '--toxiproxy-port', '0', '--seed', '7', '--rps', '5', '--plain'])
     try {
       const [, ingress, admin] = await cli.waitFor(/ready: Bookinfo at (http:\/\/127\.0\.0\.1:\d+)\/productpage · admin (http:\/\/127\.0\.0\.1:\d+)/)
       expect(cli.stdout()).toContain('seed 7')
@@ -35,12 +37,31 @@ describe('meshdojo demo', () => {
     await once(blocker, 'listening')
     const port = (blocker.address() as { port: number }).port
     try {
-      const { code, stderr } = await runCli(['demo', '--port', String(port), '--admin-port', '0', '--no-load'])
+      const { code, stderr } = await runCli(['demo', '--port', String(port), '--admin-port', '0', '--toxiproxy-port', '0', '--no-load'])
       expect(code).toBe(2)
       expect(stderr.trim().split('\n')).toHaveLength(1)
       expect(stderr).toContain(`port ${port} is already in use (--port)`)
     } finally {
       blocker.close()
+    }
+  })
+
+  test('--toxiproxy-url creates the links on an external Toxiproxy', async () => {
+    const external = await startToxiproxyServer({ port: 0, random: sfc32(1) })
+    const cli = startCli(['demo', '--port', '0', '--admin-port', '0', '--toxiproxy-url', external.url, '--no-load', '--plain'])
+    try {
+      const [, ingress] = await cli.waitFor(/ready: Bookinfo at (http:\/\/127\.0\.0\.1:\d+)\/productpage/)
+      expect(cli.stdout()).toContain(`toxiproxy ${external.url}`)
+      expect(Object.keys(await external.store.listProxies())).toContain('ratings-v1')
+      const page = await request(`${ingress}/productpage`)
+      expect(page.statusCode).toBe(200)
+      await page.body.dump()
+      expect(external.stats('productpage-v1').connectionsOpened).toBeGreaterThan(0)
+      cli.child.kill('SIGINT')
+      expect(await cli.exited()).toBe(0)
+    } finally {
+      cli.child.kill('SIGKILL')
+      await external.close()
     }
   })
 

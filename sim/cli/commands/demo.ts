@@ -19,6 +19,12 @@ import { loadRoutes } from '../../admin/load-routes.ts'
 import { ConfigRejectedError, formatDiagnostic } from '../../../mesh/control/index.ts'
 import { MeshError } from '../../../mesh/errors.ts'
 
+/** An external Toxiproxy that cannot be reached or refuses the links. */
+function toxiproxyError(err: unknown, url: string | undefined): MeshError | undefined {
+  if (!url || (err as Error)?.name !== 'ToxiproxyError') return undefined
+  return new MeshError('MESH_ADMIN_UNREACHABLE', `--toxiproxy-url ${url}: ${(err as Error).message}`)
+}
+
 /** A --config file that does not exist or does not validate: its errors, one per line. */
 function configFileError(err: unknown): MeshError | undefined {
   if (err instanceof ConfigRejectedError) return new MeshError('MESH_CONFIG_INVALID', `--config rejected, nothing started:\n${err.errors.map(formatDiagnostic).join('\n')}`)
@@ -34,7 +40,8 @@ an ingress gateway, the admin API and a little background traffic. Stop it with 
 Options:
   --port N            ingress gateway port (default 9080; 0 = any free port)
   --admin-port N      admin API port (default 15000)
-  --toxiproxy-port N  Toxiproxy API port (default 8474)
+  --toxiproxy-port N  the embedded Toxiproxy API's port (default 8474)
+  --toxiproxy-url URL use an external Toxiproxy instead; the links between services are created there
   --seed N            seed for every random draw (default: a fresh one, printed)
   --rps N             background page loads per second (default 2)
   --user U            who the background load logs in as: anonymous, jason or mixed (default mixed)
@@ -56,6 +63,7 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
       port: { type: 'string' },
       'admin-port': { type: 'string' },
       'toxiproxy-port': { type: 'string' },
+      'toxiproxy-url': { type: 'string' },
       seed: { type: 'string' },
       rps: { type: 'string' },
       user: { type: 'string' },
@@ -74,6 +82,9 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
   }
   const ingressPort = portFlag(values.port, '--port', 9080)
   const adminPort = portFlag(values['admin-port'], '--admin-port', 15000)
+  const toxiproxyPort = portFlag(values['toxiproxy-port'], '--toxiproxy-port', 8474)
+  const toxiproxyUrl = values['toxiproxy-url']
+  if (toxiproxyUrl !== undefined && !/^http:\/\/[^/]+\/?$/.test(toxiproxyUrl)) throw new UsageError(`--toxiproxy-url must look like http://127.0.0.1:8474, got "${toxiproxyUrl}"`)
   const seed = intFlag(values.seed, '--seed', freshSeed())
   const rps = intFlag(values.rps, '--rps', 2)
   const user = (values.user ?? 'mixed') as LoadUser
@@ -89,23 +100,31 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
   const stopTimers: Array<() => void> = []
   const closers: Array<() => Promise<void>> = []
   try {
-    mesh = await startMesh({ seed, ingressPort, withHttpbin: values.with?.includes('httpbin'), configFiles: values.config }).catch((err) => {
-      throw portInUseMessage(err, ingressPort, '--port') ?? configFileError(err) ?? err
+    mesh = await startMesh({
+      seed,
+      ingressPort,
+      withHttpbin: values.with?.includes('httpbin'),
+      configFiles: values.config,
+      toxiproxy: toxiproxyUrl ? { url: toxiproxyUrl.replace(/\/$/, '') } : { port: toxiproxyPort },
+    }).catch((err) => {
+      const ports = [{ port: ingressPort, flag: '--port' }, { port: toxiproxyPort, flag: '--toxiproxy-port' }]
+      throw portInUseMessage(err, ...ports) ?? configFileError(err) ?? toxiproxyError(err, toxiproxyUrl) ?? err
     })
     const accessLog = values['access-log']
     obs = await installObservability(mesh, { accessLogFile: accessLog, accessLogFormat }).catch((err: Error) => {
       throw new UsageError(`--access-log: cannot open ${accessLog}: ${err.message}`)
     })
+    if (mesh.links) obs.tcp.add(mesh.links)
     const loadApi = loadRoutes(mesh)
     closers.push(() => loadApi.close())
     admin = await startAdminServer(mesh, { port: adminPort, routes: [configRoutes(mesh), loadApi.routes, ...obs.routes] }).catch((err) => {
-      throw portInUseMessage(err, adminPort, '--admin-port') ?? err
+      throw portInUseMessage(err, { port: adminPort, flag: '--admin-port' }) ?? err
     })
     if (!values['no-load']) {
       load = startBackgroundLoad({ target: mesh.ingressUrl, rps, user, clock: mesh.clock, random: mesh.random.stream('load/users') })
     }
     io.stdout(
-      `meshdojo ready: Bookinfo at ${mesh.ingressUrl}/productpage · admin ${admin.url} · seed ${seed}` +
+      `meshdojo ready: Bookinfo at ${mesh.ingressUrl}/productpage · admin ${admin.url} · toxiproxy ${mesh.links?.url ?? 'off'} · seed ${seed}` +
         ` · load ${load ? `${rps} rps (${user})` : 'off'} · Ctrl-C to stop`,
     )
     const m = mesh
