@@ -5,6 +5,7 @@ import { analyzeCommand, ANALYZE_HELP, applyCommand, APPLY_HELP, deleteCommand, 
 import { loadCommand, LOAD_HELP } from './commands/load.ts'
 import { OBSERVABILITY_COMMANDS } from './commands/observability-commands.ts'
 import { toxicCommand, TOXIC_HELP } from './commands/toxic.ts'
+import { exportCommand, EXPORT_HELP } from './commands/export.ts'
 import { processIO, type CliIO } from './io.ts'
 
 export const HELP = `meshdojo: Istio's Bookinfo and a service mesh in one Node process, to learn and demo what a mesh does.
@@ -19,6 +20,7 @@ Commands:
   analyze -f FILE       validate Istio YAML offline, like istioctl analyze
   load URL              fortio-style load; mesh URLs (http://httpbin:8000/get) run from a meshed client
   toxic add|list|…      Toxiproxy toxics on the links between services (toxiproxy-cli style)
+  export k8s            the applied Istio config plus the steps to run the same lesson on a real cluster
 ${OBSERVABILITY_COMMANDS.map((c) => `  ${c.name.padEnd(22)}${c.summary}`).join('\n')}
 
 Run "meshdojo <command> --help" for a command's options.
@@ -34,6 +36,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
   analyze: { run: analyzeCommand, help: ANALYZE_HELP },
   load: { run: loadCommand, help: LOAD_HELP },
   toxic: { run: toxicCommand, help: TOXIC_HELP },
+  export: { run: exportCommand, help: EXPORT_HELP },
   ...Object.fromEntries(OBSERVABILITY_COMMANDS.map((c) => [c.name, { run: c.run, help: c.help }])),
 }
 

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { parse } from 'yaml'
+import { parse, parseAllDocuments } from 'yaml'
 import { runCli } from '../../sim/cli/main.ts'
 import { startAdminServer, type AdminServer } from '../../sim/admin/admin-server.ts'
 import { configRoutes } from '../../sim/admin/config-routes.ts'
@@ -137,6 +137,21 @@ spec:
     expect(result.out).toMatch(/Code 503 : \d+ \(\d+\.\d %\)/)
     expect(result.out).toMatch(/# target 50% \d+\.\d+/)
     mesh.config.delete('DestinationRule', 'httpbin')
+  })
+
+  test('export k8s writes the applied config, the cluster steps and the toxics in force', async () => {
+    await run('apply', '-f', sample('destination-rule-all.yaml'), '-f', sample('virtual-service-reviews-test-v2.yaml'))
+    await mesh.links!.api.addToxic('ratings-v1', { type: 'latency', attributes: { latency: 500 } })
+    const io = captureIO()
+    expect(await runCli(['export', 'k8s', '--admin', admin.url, '--toxiproxy', mesh.links!.url], io)).toBe(0)
+    const text = io.out.join('\n')
+    expect(text).toContain('istioctl install')
+    expect(text).toContain('ratings-v1: latency')
+    const docs = parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean)
+    const names = docs.map((d: { kind: string; metadata: { name: string } }) => `${d.kind}/${d.metadata.name}`)
+    expect(names).toEqual(expect.arrayContaining(['Gateway/bookinfo-gateway', 'VirtualService/reviews', 'DestinationRule/ratings']))
+    expect(docs.every((d: { metadata: Record<string, unknown> }) => d.metadata.creationTimestamp === undefined)).toBe(true)
+    await mesh.links!.api.reset()
   })
 
   test('an unreachable admin API is one clear line', async () => {
