@@ -34,8 +34,11 @@ export const isFailure = (status: number): boolean => status >= 500 || status ==
 
 export class RollingWindow {
   private readonly ring: (Bucket | undefined)[] = new Array(BUCKETS)
+  /** When the first record arrived: a window longer than the traffic's life must not dilute RPS. */
+  private firstEpochMs: number | undefined
 
   record(endEpochMs: number, status: number, durationMs: number, flags: string): void {
+    this.firstEpochMs ??= endEpochMs
     const second = Math.floor(endEpochMs / 1000)
     const bucket = this.bucket(second)
     bucket.count++
@@ -65,7 +68,8 @@ export class RollingWindow {
     }
     if (count === 0 || !merged) return EMPTY_SUMMARY
     const ms = (p: number) => merged!.getValueAtPercentile(p) / 1000
-    return { requests: count, rps: count / seconds, successRate: (count - failures) / count, p50Ms: ms(50), p95Ms: ms(95), p99Ms: ms(99), codes, flags }
+    const observedSeconds = Math.min(seconds, Math.max(1, (nowEpochMs - (this.firstEpochMs ?? nowEpochMs)) / 1000))
+    return { requests: count, rps: count / observedSeconds, successRate: (count - failures) / count, p50Ms: ms(50), p95Ms: ms(95), p99Ms: ms(99), codes, flags }
   }
 
   private bucket(second: number): Bucket {
