@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'MESH_SCENARIO_INVALID'
   | 'MESH_ADMIN_UNREACHABLE'
   | 'MESH_USAGE'
+  | 'MESH_CA_INVALID'
+  | 'MESH_REMOTE_BIND_REFUSED'
 
 export class MeshError extends Error {
   override readonly name = 'MeshError'

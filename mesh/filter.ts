@@ -38,6 +38,22 @@ export interface StreamInfo {
   requestId: string
   /** The span this sidecar created for the request (client span outbound, server span inbound). */
   span: SpanContext | undefined
+  /**
+   * Inbound: the caller's SPIFFE id from its verified client certificate (mTLS), '' for plain text.
+   * The only source of a peer identity for authorization: headers never set it.
+   */
+  peerPrincipal: string
+  /** Inbound: the SNI the caller asked for (Istio's `outbound_.9080_._.ratings.default.svc.cluster.local`). */
+  requestedServerName: string
+  /** Address of the connection's peer and of this listener (`127.0.0.1`). */
+  downstreamRemoteAddress: string
+  downstreamLocalAddress: string
+  /** Outbound: the server's verified SPIFFE id when the last attempt went over mTLS, else ''. */
+  upstreamPeerPrincipal: string
+  /** Envoy's %UPSTREAM_TRANSPORT_FAILURE_REASON%, e.g. a TLS handshake error; '' if none. */
+  upstreamTransportFailureReason: string
+  /** Inbound: the AUDIT AuthorizationPolicy rule that matched, if any. */
+  authzAudit: string
 }
 
 /** W3C/B3 trace context of one span. */
@@ -66,7 +82,14 @@ export interface MeshRequest {
   /** Set by the retry filter: which try this is, and the hosts earlier tries used (retry-previous-hosts). */
   readonly attempt?: { readonly number: number; readonly triedHosts: ReadonlySet<string> }
   /** Set by the load balancer: the endpoint this try goes to. */
-  readonly upstream?: { readonly workload: string; readonly address: string; readonly dialAddress: string }
+  readonly upstream?: {
+    readonly workload: string
+    readonly address: string
+    readonly dialAddress: string
+    /** The endpoint's SPIFFE id (it has a sidecar), for mTLS. */
+    readonly principal?: string
+    readonly labels?: Readonly<Record<string, string>>
+  }
 }
 
 export interface MeshResponse {
@@ -99,6 +122,13 @@ export function newStreamInfo(startMs: number): StreamInfo {
     mirrored: false,
     requestId: '',
     span: undefined,
+    peerPrincipal: '',
+    requestedServerName: '',
+    downstreamRemoteAddress: '',
+    downstreamLocalAddress: '',
+    upstreamPeerPrincipal: '',
+    upstreamTransportFailureReason: '',
+    authzAudit: '',
   }
 }
 

@@ -10,7 +10,10 @@ import { resolveKind } from './kinds.ts'
 import { parseConfig } from './parse/parse-config.ts'
 import { stableStringify } from './stable-json.ts'
 import type {
+  AuthorizationPolicy,
   ConfigSnapshot,
+  LocalRateLimit,
+  PeerAuthentication,
   DestinationRule,
   Diagnostic,
   Gateway,
@@ -244,5 +247,8 @@ function buildSnapshot(version: number, resources: readonly IstioResource[]): Co
     virtualServices: Object.freeze(resources.filter((r): r is VirtualService => r.kind === 'VirtualService')),
     destinationRules: Object.freeze(resources.filter((r): r is DestinationRule => r.kind === 'DestinationRule')),
     gateways: Object.freeze(resources.filter((r): r is Gateway => r.kind === 'Gateway')),
+    peerAuthentications: Object.freeze(resources.filter((r): r is PeerAuthentication => r.kind === 'PeerAuthentication')),
+    authorizationPolicies: Object.freeze(resources.filter((r): r is AuthorizationPolicy => r.kind === 'AuthorizationPolicy')),
+    localRateLimits: Object.freeze(resources.filter((r): r is LocalRateLimit => r.kind === 'LocalRateLimit')),
   })
 }

@@ -57,7 +57,7 @@ describe('resolveKind', () => {
 
   test('an unknown name lists the valid ones', () => {
     expect(() => resolveKind('se')).toThrow(
-      expect.objectContaining({ code: 'MESH_USAGE', message: 'unknown resource type "se"; use one of: virtualservices (vs), destinationrules (dr), gateways (gw)' }),
+      expect.objectContaining({ code: 'MESH_USAGE', message: 'unknown resource type "se"; use one of: virtualservices (vs), destinationrules (dr), gateways (gw), peerauthentications (pa), authorizationpolicies (ap), localratelimits (lrl)' }),
     )
   })
 })

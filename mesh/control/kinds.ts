@@ -9,6 +9,9 @@ import { destinationRuleSpec } from './parse/destination-rule.ts'
 import { gatewaySpec } from './parse/gateway.ts'
 import type { Reporter } from './parse/reporter.ts'
 import { virtualServiceSpec } from './parse/virtual-service.ts'
+import { peerAuthenticationSpec } from './parse/peer-authentication.ts'
+import { authorizationPolicySpec } from './parse/authorization-policy.ts'
+import { localRateLimitSpec } from './parse/local-rate-limit.ts'
 import type { IstioResource, Kind } from './types.ts'
 
 export type SpecOf<K extends Kind> = Extract<IstioResource, { kind: K }>['spec']
@@ -34,6 +37,8 @@ export interface KindInfo<K extends Kind = Kind> {
 }
 
 const ISTIO_NETWORKING = { group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'] } as const
+const ISTIO_SECURITY = { group: 'security.istio.io', versions: ['v1', 'v1beta1'] } as const
+const MESHDOJO = { group: 'meshdojo.dev', versions: ['v1alpha1'] } as const
 const spec = (raw: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> =>
   typeof raw.spec === 'object' && raw.spec !== null ? (raw.spec as Record<string, unknown>) : {}
 
@@ -70,6 +75,41 @@ export const KINDS: { readonly [K in Kind]: KindInfo<K> } = {
     nameRule: 'label',
     parseSpec: gatewaySpec,
     columns: [],
+  },
+  PeerAuthentication: {
+    kind: 'PeerAuthentication',
+    ...ISTIO_SECURITY,
+    plural: 'peerauthentications',
+    singular: 'peerauthentication',
+    shortNames: ['pa'],
+    nameRule: 'subdomain',
+    parseSpec: peerAuthenticationSpec,
+    // Istio's CRD printer column: `.spec.mtls.mode`.
+    columns: [{ header: 'MODE', value: (raw) => (spec(raw).mtls as { mode?: unknown } | undefined)?.mode }],
+  },
+  AuthorizationPolicy: {
+    kind: 'AuthorizationPolicy',
+    ...ISTIO_SECURITY,
+    plural: 'authorizationpolicies',
+    singular: 'authorizationpolicy',
+    shortNames: ['ap'],
+    nameRule: 'subdomain',
+    parseSpec: authorizationPolicySpec,
+    // Istio's CRD printer column: `.spec.action` (empty when the default ALLOW is implied).
+    columns: [{ header: 'ACTION', value: (raw) => spec(raw).action }],
+  },
+  LocalRateLimit: {
+    kind: 'LocalRateLimit',
+    ...MESHDOJO,
+    plural: 'localratelimits',
+    singular: 'localratelimit',
+    shortNames: ['lrl'],
+    nameRule: 'subdomain',
+    parseSpec: localRateLimitSpec,
+    columns: [
+      { header: 'SELECTOR', value: (raw) => (spec(raw).selector as { matchLabels?: unknown } | undefined)?.matchLabels },
+      { header: 'MAX-TOKENS', value: (raw) => (spec(raw).tokenBucket as { maxTokens?: unknown } | undefined)?.maxTokens },
+    ],
   },
 }
 

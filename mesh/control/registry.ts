@@ -19,6 +19,11 @@ export interface Endpoint {
   readonly dialAddress: string
   /** Ready endpoints receive traffic; a killed workload turns not ready (a failing readiness probe). */
   readonly ready: boolean
+  /**
+   * The SPIFFE id of the endpoint's sidecar (`spiffe://cluster.local/ns/default/sa/bookinfo-reviews`):
+   * callers verify the server certificate against it. Absent for an endpoint without a sidecar.
+   */
+  readonly principal?: string
 }
 
 export interface ServiceInfo {

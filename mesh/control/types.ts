@@ -4,7 +4,7 @@
  * Field names follow networking.istio.io/v1 so a reader of Istio's docs recognises them.
  */
 
-export type Kind = 'VirtualService' | 'DestinationRule' | 'Gateway'
+export type Kind = 'VirtualService' | 'DestinationRule' | 'Gateway' | 'PeerAuthentication' | 'AuthorizationPolicy' | 'LocalRateLimit'
 
 /** Where a resource came from, for error messages: `file.yaml, document 2`. */
 export interface SourceRef {
@@ -275,6 +275,109 @@ export interface GatewaySpec {
   readonly servers: readonly GatewayServer[]
 }
 
+// === security.istio.io ===
+
+/** `selector.matchLabels`: the workloads (pod labels) a policy applies to; absent = the whole namespace. */
+export interface WorkloadSelector {
+  readonly matchLabels: Readonly<Record<string, string>>
+}
+
+/** PeerAuthentication mTLS modes; UNSET inherits from the parent level (port → workload → namespace → mesh). */
+export type MtlsMode = 'UNSET' | 'DISABLE' | 'PERMISSIVE' | 'STRICT'
+
+export interface PeerAuthenticationSpec {
+  readonly selector?: WorkloadSelector
+  /** Absent means UNSET. */
+  readonly mtls: { readonly mode: MtlsMode }
+  /** Per workload port (the container port, 9080 for Bookinfo); only with a selector. */
+  readonly portLevelMtls: readonly { readonly port: number; readonly mode: MtlsMode }[]
+}
+
+/** CUSTOM is rejected at the edge: meshdojo has no external authorizer. */
+export type AuthorizationAction = 'ALLOW' | 'DENY' | 'AUDIT'
+
+/**
+ * `rules[].from[].source`. Every list holds Istio's match strings as written: exact, `prefix*`,
+ * `*suffix`, or `*` (present). Absent lists are empty and do not constrain the match.
+ */
+export interface AuthorizationSource {
+  readonly principals: readonly string[]
+  readonly notPrincipals: readonly string[]
+  readonly requestPrincipals: readonly string[]
+  readonly notRequestPrincipals: readonly string[]
+  readonly namespaces: readonly string[]
+  readonly notNamespaces: readonly string[]
+  readonly serviceAccounts: readonly string[]
+  readonly notServiceAccounts: readonly string[]
+  readonly trustDomains: readonly string[]
+  readonly notTrustDomains: readonly string[]
+  readonly ipBlocks: readonly string[]
+  readonly notIpBlocks: readonly string[]
+  readonly remoteIpBlocks: readonly string[]
+  readonly notRemoteIpBlocks: readonly string[]
+}
+
+/** `rules[].to[].operation`. Ports are strings in Istio's API. */
+export interface AuthorizationOperation {
+  readonly hosts: readonly string[]
+  readonly notHosts: readonly string[]
+  readonly ports: readonly string[]
+  readonly notPorts: readonly string[]
+  readonly methods: readonly string[]
+  readonly notMethods: readonly string[]
+  readonly paths: readonly string[]
+  readonly notPaths: readonly string[]
+}
+
+/** `rules[].when[]`: `request.headers[x-user]`, `source.principal`, `source.namespace`, … */
+export interface AuthorizationCondition {
+  readonly key: string
+  readonly values: readonly string[]
+  readonly notValues: readonly string[]
+}
+
+/** A rule matches when any `from` matches, any `to` matches and every `when` holds; an absent list matches anything. */
+export interface AuthorizationRule {
+  readonly from?: readonly AuthorizationSource[]
+  readonly to?: readonly AuthorizationOperation[]
+  readonly when: readonly AuthorizationCondition[]
+}
+
+export interface AuthorizationPolicySpec {
+  readonly selector?: WorkloadSelector
+  /** Default ALLOW. */
+  readonly action: AuthorizationAction
+  /** No rules: the policy matches nothing (an ALLOW policy without rules denies everything it selects). */
+  readonly rules: readonly AuthorizationRule[]
+}
+
+// === meshdojo.dev ===
+
+/** Envoy's token bucket: starts full, gains `tokensPerFill` every `fillIntervalMs`, holds at most `maxTokens`. */
+export interface TokenBucket {
+  readonly maxTokens: number
+  readonly tokensPerFill: number
+  readonly fillIntervalMs: number
+}
+
+export interface LocalRateLimitRoute {
+  readonly name?: string
+  /** ORed blocks, as in a VirtualService route; empty matches every request. */
+  readonly match: readonly HTTPMatchRequest[]
+  readonly tokenBucket: TokenBucket
+}
+
+/**
+ * meshdojo.dev/v1alpha1 LocalRateLimit: Envoy's local rate limit filter on the inbound side of the
+ * selected workloads, without an EnvoyFilter. The first route whose match holds uses its own bucket;
+ * other requests use the workload bucket (none: not limited). Each sidecar has its own buckets.
+ */
+export interface LocalRateLimitSpec {
+  readonly selector?: WorkloadSelector
+  readonly tokenBucket?: TokenBucket
+  readonly routes: readonly LocalRateLimitRoute[]
+}
+
 // === Resources ===
 
 interface ResourceOf<K extends Kind, S> {
@@ -288,7 +391,10 @@ interface ResourceOf<K extends Kind, S> {
 export type VirtualService = ResourceOf<'VirtualService', VirtualServiceSpec>
 export type DestinationRule = ResourceOf<'DestinationRule', DestinationRuleSpec>
 export type Gateway = ResourceOf<'Gateway', GatewaySpec>
-export type IstioResource = VirtualService | DestinationRule | Gateway
+export type PeerAuthentication = ResourceOf<'PeerAuthentication', PeerAuthenticationSpec>
+export type AuthorizationPolicy = ResourceOf<'AuthorizationPolicy', AuthorizationPolicySpec>
+export type LocalRateLimit = ResourceOf<'LocalRateLimit', LocalRateLimitSpec>
+export type IstioResource = VirtualService | DestinationRule | Gateway | PeerAuthentication | AuthorizationPolicy | LocalRateLimit
 
 /** One immutable view of all applied config; sidecars compile it into their route tables. */
 export interface ConfigSnapshot {
@@ -297,6 +403,9 @@ export interface ConfigSnapshot {
   readonly virtualServices: readonly VirtualService[]
   readonly destinationRules: readonly DestinationRule[]
   readonly gateways: readonly Gateway[]
+  readonly peerAuthentications: readonly PeerAuthentication[]
+  readonly authorizationPolicies: readonly AuthorizationPolicy[]
+  readonly localRateLimits: readonly LocalRateLimit[]
 }
 
 // === Diagnostics (additive: parse/analysis results) ===

@@ -21,7 +21,7 @@ describe('circuit breaker (connectionPool)', () => {
     const counters = new Counters()
     const state = new BreakerState(breakerLimits({ tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1 } }), clock)
     const upstream = heldUpstream()
-    const handler = circuitBreaker(state, counters)(upstream.handler)
+    const handler = circuitBreaker(state, clock, counters)(upstream.handler)
     const first = settle(handler(get('/')))
     const second = settle(handler(get('/')))
     const third = await settle(handler(get('/')))
@@ -42,8 +42,9 @@ describe('circuit breaker (connectionPool)', () => {
   })
 
   test('http2MaxRequests caps active requests', async () => {
-    const state = new BreakerState(breakerLimits({ http: { http2MaxRequests: 2 } }), new ManualClock())
-    const handler = circuitBreaker(state)(heldUpstream().handler)
+    const clock = new ManualClock()
+    const state = new BreakerState(breakerLimits({ http: { http2MaxRequests: 2 } }), clock)
+    const handler = circuitBreaker(state, clock)(heldUpstream().handler)
     void settle(handler(get('/')))
     void settle(handler(get('/')))
     expect(await settle(handler(get('/')))).toBeInstanceOf(UpstreamFailure)
@@ -51,24 +52,27 @@ describe('circuit breaker (connectionPool)', () => {
 
   test('with maxRequestsPerConnection 1 a queued request keeps its queue slot while reconnecting', async () => {
     const clock = new ManualClock()
-    const state = new BreakerState(breakerLimits({ tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1, maxRequestsPerConnection: 1 } }, 5), clock)
+    const state = new BreakerState(breakerLimits({ tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1, maxRequestsPerConnection: 1 } }), clock)
     const upstream = heldUpstream()
-    const handler = circuitBreaker(state)(upstream.handler)
+    const handler = circuitBreaker(state, clock)(upstream.handler)
     const a = settle(handler(get('/')))
     void settle(handler(get('/')))
-    await clock.advance(0)
+    await clock.advance(100) // the first request holds its connection for 100 ms: reconnecting takes 5
     upstream.waiting[0]!()
     await a
     // The first client is back at once, but the queued request is still waiting for its new connection.
     expect(await settle(handler(get('/')))).toBeInstanceOf(UpstreamFailure)
-    await clock.advance(5)
+    await clock.advance(4)
+    expect(upstream.waiting).toHaveLength(1)
+    await clock.advance(1)
     expect(upstream.waiting).toHaveLength(2)
     expect(state.pending).toBe(0)
   })
 
   test('unlimited by default', async () => {
-    const state = new BreakerState(breakerLimits(undefined), new ManualClock())
-    const handler = circuitBreaker(state)(heldUpstream().handler)
+    const clock = new ManualClock()
+    const state = new BreakerState(breakerLimits(undefined), clock)
+    const handler = circuitBreaker(state, clock)(heldUpstream().handler)
     const results = Array.from({ length: 100 }, () => handler(get('/')))
     expect(state.active).toBe(100)
     void results

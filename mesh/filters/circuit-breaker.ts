@@ -20,18 +20,23 @@ export interface BreakerLimits {
   /**
    * With `maxRequestsPerConnection: 1` every request closes its connection and the next one must
    * open a new connection; meanwhile a queued request keeps its place in the pending queue. This
-   * connect time is why Istio's circuit-breaking task sees overflows at 2 concurrent clients.
+   * churn is why Istio's circuit-breaking task sees overflows at 2 concurrent clients. The window
+   * is modelled as a share of the time the last request held its connection, so it scales with the
+   * machine's speed instead of being a fixed number of milliseconds a busy machine outruns.
    */
-  readonly reconnectMs: number
+  readonly reconnectShare: number
 }
 
-export function breakerLimits(pool: ConnectionPoolSettings | undefined, reconnectMs = 1): BreakerLimits {
+/** Share of a request's connection time that re-opening a connection takes; 0.05 reproduces the task's ~15% / ~63% 503s at 2 / 3 connections. */
+const RECONNECT_SHARE = 0.05
+
+export function breakerLimits(pool: ConnectionPoolSettings | undefined): BreakerLimits {
   const perConnection = pool?.http?.maxRequestsPerConnection ?? 0
   return {
     maxConnections: pool?.tcp?.maxConnections ?? UNLIMITED,
     maxPending: pool?.http?.http1MaxPendingRequests ?? UNLIMITED,
     maxRequests: pool?.http?.http2MaxRequests ?? UNLIMITED,
-    reconnectMs: perConnection === 1 ? reconnectMs : 0,
+    reconnectShare: perConnection === 1 ? RECONNECT_SHARE : 0,
   }
 }
 
@@ -75,8 +80,8 @@ export class BreakerState {
     })
   }
 
-  /** The request is done with its connection: hand it to the next queued request, or free it. */
-  release(): void {
+  /** The request is done with its connection (after `heldMs`): hand it to the next queued request, or free it. */
+  release(heldMs = 0): void {
     this.active--
     const handOver = () => {
       const next = this.queue[0]
@@ -87,16 +92,16 @@ export class BreakerState {
         this.busyConnections--
       }
     }
-    if (this.limits.reconnectMs > 0 && this.queue.length > 0) {
+    if (this.limits.reconnectShare > 0 && this.queue.length > 0) {
       // The queued request stays queued while its new connection is being set up.
-      void this.clock.sleep(this.limits.reconnectMs).then(handOver)
+      void this.clock.sleep(Math.max(1, heldMs * this.limits.reconnectShare)).then(handOver)
     } else {
       handOver()
     }
   }
 }
 
-export function circuitBreaker(state: BreakerState, counters?: Counters): Filter {
+export function circuitBreaker(state: BreakerState, clock: Clock, counters?: Counters): Filter {
   return (next) =>
     async function circuitBreakerFilter(req) {
       const admitted = state.acquire(req.signal)
@@ -106,11 +111,12 @@ export function circuitBreaker(state: BreakerState, counters?: Counters): Filter
       }
       if (state.pending > 0 || state.busyConnections >= state.limits.maxConnections) counters?.inc('upstream_rq_pending_total')
       await admitted
+      const since = clock.now()
       let released = false
       const release = () => {
         if (!released) {
           released = true
-          state.release()
+          state.release(clock.now() - since)
         }
       }
       try {

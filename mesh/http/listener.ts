@@ -4,8 +4,9 @@
  * the finished exchange, so telemetry sees exactly what the caller saw, downstream resets included.
  */
 import http from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import net, { type AddressInfo, type Socket } from 'node:net'
 import { pipeline } from 'node:stream'
+import { TLSSocket, type SecureContext } from 'node:tls'
 import type { Clock } from '../clock.ts'
 import { newStreamInfo, type Handler, type MeshRequest, type MeshResponse } from '../filter.ts'
 import { stripHopByHop } from './hop-by-hop.ts'
@@ -28,7 +29,31 @@ export interface ListenerOptions {
   readonly host?: string
   /** 0 picks a free port. */
   readonly port?: number
+  /** Accept mTLS (PeerAuthentication); absent: plain HTTP only, with no per-connection work added. */
+  readonly tls?: InboundTls
 }
+
+/** The inbound side's TLS settings, asked for every new connection (policies and certificates change). */
+export interface InboundTls {
+  /** STRICT: TLS only (plain text is reset); PERMISSIVE: both, told apart by the first byte; DISABLE: plain only. */
+  mode(): 'STRICT' | 'PERMISSIVE' | 'DISABLE'
+  /** The workload certificate; client certificates are verified against the mesh root. */
+  secureContext(): SecureContext
+  /** Called when a connection is refused (plain text under STRICT) or its handshake fails. */
+  onRefused?(reason: 'plaintext-in-strict' | 'handshake-failed'): void
+}
+
+/** What one mTLS connection proved about its peer, kept on the socket for all its requests. */
+interface PeerInfo {
+  readonly principal: string
+  readonly sni: string
+}
+
+const PEER = Symbol('meshdojo.peer')
+type MaybeTlsSocket = Socket & { [PEER]?: PeerInfo }
+
+/** A connection that sends nothing (or never finishes its handshake) is closed after this long. */
+const FIRST_BYTES_TIMEOUT_MS = 15_000
 
 export interface Listener {
   readonly port: number
@@ -54,17 +79,87 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     socket.once('close', () => sockets.delete(socket))
   })
   server.on('clientError', (_err, socket) => socket.destroy())
-  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1')
-  const port = (server.address() as AddressInfo).port
+  const host = options.host ?? '127.0.0.1'
+  if (!options.tls) {
+    await listen(server, options.port ?? 0, host)
+    const port = (server.address() as AddressInfo).port
+    return {
+      port,
+      address: `${host}:${port}`,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve())
+          for (const socket of sockets) socket.destroy()
+        }),
+    }
+  }
+  // mTLS-capable: a TCP server looks at each connection's first byte and hands it to the HTTP server,
+  // wrapped in TLS (0x16, a handshake record) or as it is, as Envoy's TLS inspector does.
+  const tls = options.tls
+  const raw = new Set<Socket>()
+  const tcp = net.createServer((socket) => {
+    raw.add(socket)
+    socket.once('close', () => raw.delete(socket))
+    socket.on('error', () => socket.destroy())
+    accept(socket, tls, server)
+  })
+  await listen(tcp, options.port ?? 0, host)
+  const port = (tcp.address() as AddressInfo).port
   return {
     port,
-    address: `${options.host ?? '127.0.0.1'}:${port}`,
+    address: `${host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve())
+        tcp.close(() => resolve())
+        for (const socket of raw) socket.destroy()
         for (const socket of sockets) socket.destroy()
       }),
   }
+}
+
+function accept(socket: Socket, tls: InboundTls, server: http.Server): void {
+  const mode = tls.mode()
+  if (mode === 'DISABLE') {
+    // A TLS client gets an HTTP parse error and a closed connection, as from Envoy without TLS.
+    server.emit('connection', socket)
+    return
+  }
+  socket.setTimeout(FIRST_BYTES_TIMEOUT_MS, () => socket.destroy())
+  socket.once('data', (first: Buffer) => {
+    socket.pause()
+    socket.unshift(first)
+    if (first[0] !== 0x16) {
+      if (mode === 'STRICT') {
+        // Envoy has no filter chain for plain text under STRICT: the connection is reset.
+        tls.onRefused?.('plaintext-in-strict')
+        socket.resetAndDestroy()
+        return
+      }
+      socket.setTimeout(0)
+      server.emit('connection', socket)
+      socket.resume()
+      return
+    }
+    const secure: MaybeTlsSocket = new TLSSocket(socket, {
+      isServer: true,
+      secureContext: tls.secureContext(),
+      requestCert: true,
+      rejectUnauthorized: true,
+      ALPNProtocols: ['http/1.1'],
+    })
+    secure.on('error', () => {
+      tls.onRefused?.('handshake-failed')
+      secure.destroy()
+    })
+    secure.once('secure', () => {
+      socket.setTimeout(0)
+      const cert = (secure as TLSSocket).getPeerX509Certificate()
+      const principal = (cert?.subjectAltName ?? '').split(', ').find((san) => san.startsWith('URI:spiffe://'))?.slice(4) ?? ''
+      const sni = (secure as TLSSocket & { servername?: string | false }).servername
+      secure[PEER] = { principal, sni: typeof sni === 'string' ? sni : '' }
+      server.emit('connection', secure)
+    })
+  })
 }
 
 /** Listens, rejecting with the node error (EADDRINUSE carries `.code`) instead of emitting it. */
@@ -93,6 +188,14 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, option
     if (!finished && !res.writableFinished) downstream.abort(new Error('downstream closed'))
   })
   const info = newStreamInfo(start)
+  const socket = req.socket as MaybeTlsSocket
+  const peer = socket[PEER]
+  if (peer) {
+    info.peerPrincipal = peer.principal
+    info.requestedServerName = peer.sni
+  }
+  info.downstreamRemoteAddress = socket.remoteAddress ?? ''
+  info.downstreamLocalAddress = socket.localAddress ?? ''
   const incomingId = req.headers['x-request-id']
   if (typeof incomingId === 'string') info.requestId = incomingId
   const request: MeshRequest = {

@@ -2,7 +2,8 @@
  * The terminal hop: one undici Pool per upstream address, and the mapping from socket-level
  * failures to Envoy's failure kinds (connect failure → UF, connection terminated → UC).
  */
-import { Pool } from 'undici'
+import { Pool, buildConnector } from 'undici'
+import type { PeerCertificate } from 'node:tls'
 import type { Clock } from '../clock.ts'
 import type { MeshRequest, MeshResponse } from '../filter.ts'
 import { UpstreamFailure } from '../upstream-failure.ts'
@@ -14,9 +15,30 @@ export interface PoolSettings {
   readonly maxRequestsPerConnection?: number
 }
 
-/** Opens an undici Pool to `127.0.0.1:port`; its idle sockets time out before the servers' keep-alive. */
-export function openPool(address: string, settings: PoolSettings = {}): Pool {
-  return new Pool(`http://${address}`, {
+/** mTLS to one upstream endpoint: this workload's certificate, and the identity the server must prove. */
+export interface UpstreamTls {
+  readonly identity: {
+    /** Changes when the certificate rotates: new connections then present the new one. */
+    readonly version: number
+    clientOptions(): { key: string; cert: string; ca: string; minVersion: 'TLSv1.3' }
+  }
+  /** The server certificate's URI SAN must be exactly this SPIFFE id. */
+  readonly expectedPrincipal: string
+  /** Istio's SNI, `outbound_.9080_.v1_.reviews.default.svc.cluster.local`. */
+  readonly sni: string
+}
+
+/** Marks errors raised before a TLS connection was up: Envoy reports them as connect failures (UF). */
+const HANDSHAKE_FAILED = Symbol('meshdojo.tlsHandshakeFailed')
+
+/**
+ * Opens an undici Pool to `127.0.0.1:port`; its idle sockets time out before the servers' keep-alive.
+ * With `tls`, connections are TLS 1.3 with this workload's client certificate (connections are kept
+ * alive, so the handshake is paid once per connection, not per request).
+ */
+export function openPool(address: string, settings: PoolSettings = {}, tls?: UpstreamTls): Pool {
+  return new Pool(`${tls ? 'https' : 'http'}://${address}`, {
+    ...(tls ? { connect: mtlsConnector(tls, settings.connectTimeoutMs ?? 10_000) } : {}),
     connections: null,
     connectTimeout: settings.connectTimeoutMs ?? 10_000,
     // Timeouts are the route's business (VirtualService timeout / perTryTimeout), as in Envoy.
@@ -31,8 +53,9 @@ export function openPool(address: string, settings: PoolSettings = {}): Pool {
  * Sends `req` to the pool. The response body streams; failures become UpstreamFailure.
  * Adds `x-envoy-upstream-service-time` (ms until response headers), as Envoy's router does.
  */
-export async function sendUpstream(pool: Pool, req: MeshRequest, clock: Clock): Promise<MeshResponse> {
+export async function sendUpstream(pool: Pool, req: MeshRequest, clock: Clock, peerPrincipal = ''): Promise<MeshResponse> {
   const started = clock.now()
+  req.info.upstreamPeerPrincipal = peerPrincipal
   try {
     const res = await pool.request({
       method: req.method as 'GET',
@@ -45,7 +68,49 @@ export async function sendUpstream(pool: Pool, req: MeshRequest, clock: Clock): 
     headers['x-envoy-upstream-service-time'] = String(Math.round(clock.now() - started))
     return { status: res.statusCode, headers, body: res.body }
   } catch (err) {
+    if ((err as { [HANDSHAKE_FAILED]?: boolean })?.[HANDSHAKE_FAILED]) {
+      req.info.upstreamPeerPrincipal = ''
+      const code = (err as { code?: string }).code ?? ''
+      if (!['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH'].includes(code)) req.info.upstreamTransportFailureReason = `TLS_error:${code}:${(err as Error).message}`
+      if (!req.signal.aborted) throw new UpstreamFailure('connect-failure', undefined, { cause: err })
+    }
     throw toUpstreamFailure(err, req.signal)
+  }
+}
+
+/**
+ * undici's TLS connector, rebuilt when the workload certificate rotates, that checks the server's
+ * SPIFFE id (its URI SAN) instead of a DNS name.
+ */
+function mtlsConnector(tls: UpstreamTls, timeoutMs: number): buildConnector.connector {
+  let built: { version: number; connect: buildConnector.connector } | undefined
+  const checkServerIdentity = (_host: string, cert: PeerCertificate): Error | undefined => {
+    const sans = (cert.subjectaltname ?? '').split(', ')
+    if (sans.includes(`URI:${tls.expectedPrincipal}`)) return undefined
+    return Object.assign(new Error(`server certificate SANs [${sans.join(' ')}] do not include ${tls.expectedPrincipal}`), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' })
+  }
+  return function mtlsConnect(opts, callback) {
+    if (built?.version !== tls.identity.version) {
+      built = {
+        version: tls.identity.version,
+        connect: buildConnector({
+          ...tls.identity.clientOptions(),
+          servername: tls.sni,
+          checkServerIdentity,
+          rejectUnauthorized: true,
+          timeout: timeoutMs,
+          ALPNProtocols: ['http/1.1'],
+          // No session resumption: a resumed session would skip checking the peer's current certificate
+          // (and the inbound side issues no tickets). Connections are kept alive instead, so a handshake
+          // is paid once per connection.
+          maxCachedSessions: 0,
+        }),
+      }
+    }
+    return built.connect({ ...opts, servername: tls.sni }, (err, socket) => {
+      if (err) Object.assign(err, { [HANDSHAKE_FAILED]: true })
+      ;(callback as (e: Error | null, s: typeof socket) => void)(err, socket)
+    })
   }
 }
 

@@ -8,6 +8,7 @@ import type { RandomSource } from '../random.ts'
 import type { ServiceRegistry } from '../control/registry.ts'
 import type { TrafficPolicyFields } from '../control/types.ts'
 import { UpstreamCluster, clusterName, type ClusterKey } from './cluster.ts'
+import type { TransportSecurity } from '../security/mesh-security.ts'
 
 export class ClusterManager {
   private clusters = new Map<string, UpstreamCluster>()
@@ -17,7 +18,7 @@ export class ClusterManager {
   constructor(
     private readonly owner: string,
     private readonly registry: ServiceRegistry,
-    private readonly deps: { clock: Clock; random: RandomSource; onHealthChange?: () => void },
+    private readonly deps: { clock: Clock; random: RandomSource; onHealthChange?: () => void; security?: TransportSecurity },
   ) {
     this.unsubscribe = registry.subscribe(() => this.refreshEndpoints())
   }
@@ -38,6 +39,7 @@ export class ClusterManager {
         clock: this.deps.clock,
         random: this.deps.random.stream(`${this.owner}/lb/${name}`),
         onHealthChange: this.deps.onHealthChange,
+        ...(this.deps.security ? { security: this.deps.security } : {}),
       })
       cluster.setEndpoints(this.registry.service(key.service)?.endpoints ?? [])
       this.clusters.set(id, cluster)

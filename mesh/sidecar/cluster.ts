@@ -13,10 +13,11 @@ import { BreakerState, breakerLimits, circuitBreaker } from '../filters/circuit-
 import { OutlierDetector, outlierObserver } from '../filters/outlier-detection.ts'
 import { loadBalancer } from '../filters/load-balancer.ts'
 import { retryBudget, type RetryBudget } from '../filters/retry.ts'
-import { openPool, sendUpstream } from '../http/upstream-pool.ts'
+import { openPool, sendUpstream, type UpstreamTls } from '../http/upstream-pool.ts'
 import { Counters } from '../telemetry/counters.ts'
 import { algorithm } from './lb-algorithms.ts'
 import { hashKeyOf } from './hash-key.ts'
+import type { TransportSecurity, UpstreamTarget } from '../security/mesh-security.ts'
 
 export interface ClusterKey {
   /** `reviews.default.svc.cluster.local` */
@@ -31,6 +32,8 @@ export interface ClusterKey {
 export interface ClusterDeps {
   readonly clock: Clock
   readonly random: Random
+  /** The proxy's mTLS client side; absent: every connection is plain text, with no TLS work at all. */
+  readonly security?: TransportSecurity
   /** Called when outlier ejections change, so dashboards can show it. */
   readonly onHealthChange?: () => void
 }
@@ -63,13 +66,23 @@ export class UpstreamCluster {
     const active = new Map<string, number>()
     const lb = policy.loadBalancer
     const hashed = lb?.consistentHash !== undefined
-    const transport: Handler = (req) => {
-      this.counters.inc('upstream_rq_total')
-      return sendUpstream(this.poolFor(req.upstream!.dialAddress), req, deps.clock)
-    }
+    const security = deps.security
+    const target: UpstreamTarget = { fqdn: key.fqdn, port: key.port, namespace: namespaceOf(key.fqdn), ...(key.subset === undefined ? {} : { subset: key.subset }) }
+    const drMode = policy.tls?.mode
+    const transport: Handler = security
+      ? (req) => {
+          this.counters.inc('upstream_rq_total')
+          const endpoint = req.upstream!
+          const tls = security.upstream(drMode, endpoint, target)
+          return sendUpstream(this.poolFor(endpoint.dialAddress, tls), req, deps.clock, tls?.expectedPrincipal)
+        }
+      : (req) => {
+          this.counters.inc('upstream_rq_total')
+          return sendUpstream(this.poolFor(req.upstream!.dialAddress), req, deps.clock)
+        }
     this.handler = compose(
       [
-        circuitBreaker(this.breaker, this.counters),
+        circuitBreaker(this.breaker, deps.clock, this.counters),
         loadBalancer({
           hosts: () => this.endpoints,
           algorithm: algorithm(hashed ? 'CONSISTENT_HASH' : lb?.simple ?? 'LEAST_REQUEST', deps.random, (a) => active.get(a) ?? 0),
@@ -100,13 +113,18 @@ export class UpstreamCluster {
     this.pools.clear()
   }
 
-  private poolFor(address: string): Pool {
-    let pool = this.pools.get(address)
+  /** One pool per endpoint and transport: a plain and an mTLS pool never share connections. */
+  private poolFor(address: string, tls?: UpstreamTls): Pool {
+    const id = tls ? `${address}|mtls|${tls.expectedPrincipal}|${tls.sni}` : address
+    let pool = this.pools.get(id)
     if (!pool) {
       const cp = this.policy.connectionPool
-      pool = openPool(address, { connectTimeoutMs: cp?.tcp?.connectTimeoutMs, maxRequestsPerConnection: cp?.http?.maxRequestsPerConnection })
-      this.pools.set(address, pool)
+      pool = openPool(address, { connectTimeoutMs: cp?.tcp?.connectTimeoutMs, maxRequestsPerConnection: cp?.http?.maxRequestsPerConnection }, tls)
+      this.pools.set(id, pool)
     }
     return pool
   }
 }
+
+/** `reviews.default.svc.cluster.local` → `default`. */
+const namespaceOf = (fqdn: string): string => /^[^.]+\.([^.]+)\.svc\./.exec(fqdn)?.[1] ?? 'default'

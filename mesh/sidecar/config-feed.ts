@@ -6,7 +6,7 @@ export interface ConfigFeed {
   subscribe(listener: (snapshot: ConfigSnapshot) => void): () => void
 }
 
-export const EMPTY_CONFIG: ConfigSnapshot = Object.freeze({ version: 0, virtualServices: [], destinationRules: [], gateways: [] })
+export const EMPTY_CONFIG: ConfigSnapshot = Object.freeze({ version: 0, virtualServices: [], destinationRules: [], gateways: [], peerAuthentications: [], authorizationPolicies: [], localRateLimits: [] })
 
 /** A feed that never changes, for proxies started without a control plane (benchmarks, tests). */
 export const staticConfig = (snapshot: ConfigSnapshot = EMPTY_CONFIG): ConfigFeed => ({

@@ -1,26 +1,31 @@
 /**
- * The inbound side of a sidecar: a listener in front of the app (reporter `destination`). It learns
- * the caller from peer metadata, makes the server span, and forwards to the app on 127.0.0.1.
- * An app that is down gives 503 `…connection failure` (UF), as an Envoy in front of a dead container.
+ * The inbound side of a sidecar: a listener in front of the app (reporter `destination`). It
+ * terminates mTLS as PeerAuthentication says (STRICT / PERMISSIVE / DISABLE), learns the caller,
+ * makes the server span, enforces AuthorizationPolicy and LocalRateLimit, and forwards to the app
+ * on 127.0.0.1. An app that is down gives 503 `…connection failure` (UF), as an Envoy in front of a
+ * dead container. The caller's identity comes from its verified certificate only: the peer metadata
+ * header only names the workload for telemetry, and only when the certificate agrees.
  */
-import { compose, type Filter, type Handler } from '../filter.ts'
+import { compose, type Filter, type Handler, type MeshRequest } from '../filter.ts'
 import { startListener, type Listener } from '../http/listener.ts'
 import { openPool, sendUpstream } from '../http/upstream-pool.ts'
 import { localReplies } from '../filters/local-reply.ts'
 import { tracing } from '../filters/tracing.ts'
-import { UNKNOWN_WORKLOAD } from '../telemetry/record.ts'
+import { UNKNOWN_WORKLOAD, type WorkloadRef } from '../telemetry/record.ts'
 import { fqdnOf } from '../control/registry.ts'
+import type { ConfigFeed } from './config-feed.ts'
+import { InboundPolicy } from './inbound-policy.ts'
 import { report } from './report.ts'
 import { peerWorkload, PEER_ID_HEADER } from './peer-metadata.ts'
-import { workloadRef, type WorkloadIdentity } from './workload.ts'
+import { principalOf, workloadRef, type WorkloadDirectory, type WorkloadIdentity } from './workload.ts'
 import type { ProxyDeps } from './outbound-proxy.ts'
 
 export interface InboundOptions {
   /** Where the app listens, `127.0.0.1:port`; may change when the workload restarts. */
   readonly appAddress: () => string
-  /** The Service port (9080), for the inbound cluster name. */
+  /** The Service port (9080), for the inbound cluster name; also the workload port policies name. */
   readonly servicePort: number
-  /** Filters between the server span and the app (authorization, rate limits). */
+  /** Filters between the policy filters and the app. */
   readonly filters?: readonly Filter[]
 }
 
@@ -29,9 +34,17 @@ export interface InboundProxy {
   close(): Promise<void>
 }
 
-export async function startInboundProxy(self: WorkloadIdentity, deps: Omit<ProxyDeps, 'config' | 'registry'>, options: InboundOptions): Promise<InboundProxy> {
+/** Envoy's header for the client certificate; Istio's sidecars sanitize it and set their own. */
+const XFCC = 'x-forwarded-client-cert'
+
+export async function startInboundProxy(
+  self: WorkloadIdentity,
+  deps: Omit<ProxyDeps, 'config' | 'registry'> & { readonly config?: ConfigFeed },
+  options: InboundOptions,
+): Promise<InboundProxy> {
   const cluster = `inbound|${options.servicePort}||`
   const service = fqdnOf(self.app, self.namespace)
+  const ownPrincipal = principalOf(self)
   const pools = new Map<string, ReturnType<typeof openPool>>()
   const poolFor = (address: string) => {
     let pool = pools.get(address)
@@ -47,6 +60,9 @@ export async function startInboundProxy(self: WorkloadIdentity, deps: Omit<Proxy
     req.info.attempts = 1
     const headers = { ...req.headers }
     delete headers[PEER_ID_HEADER]
+    // SANITIZE_SET: whatever a caller wrote is dropped; over mTLS the app learns the proven caller.
+    delete headers[XFCC]
+    if (req.info.peerPrincipal) headers[XFCC] = `By=${ownPrincipal};URI=${req.info.peerPrincipal}`
     return sendUpstream(poolFor(address), { ...req, headers }, deps.clock)
   }
   const identify: Filter = (next) =>
@@ -58,22 +74,51 @@ export async function startInboundProxy(self: WorkloadIdentity, deps: Omit<Proxy
       req.info.mirrored = /-shadow(:\d+)?$/.test(req.authority)
       return next(req)
     }
-  const handler = compose([localReplies(), identify, tracing(), ...(options.filters ?? [])], toApp)
+  const base: Filter[] = [localReplies(), identify, tracing()]
+  const policy = new InboundPolicy({ namespace: self.namespace, labels: self.labels, port: options.servicePort }, deps.clock)
+  let chain: Handler = compose([...base, ...(options.filters ?? [])], toApp)
+  const rebuild = () => {
+    const filters = deps.config ? policy.compile(deps.config.snapshot()) : []
+    chain = compose([...base, ...filters, ...(options.filters ?? [])], toApp)
+  }
+  rebuild()
+  const unsubscribe = deps.config?.subscribe(rebuild)
+  // A push swaps the chain; requests already inside finish on the chain they started with.
+  const handler: Handler = (req) => chain(req)
+  const cert = deps.security ? await deps.security.certificate(self) : undefined
   const destination = workloadRef(self)
+  const authenticatedDestination = workloadRef(self, true)
   const listener = await startListener({
     handler,
     clock: deps.clock,
+    ...(cert ? { tls: deps.security!.inboundTls(self, options.servicePort, cert) } : {}),
     onComplete: (exchange) => {
-      const caller = peerWorkload(exchange.request)
-      const known = caller ? deps.directory(caller) : undefined
-      report(exchange, 'destination', { source: known ? workloadRef(known) : UNKNOWN_WORKLOAD, destination }, deps.clock, deps.telemetry)
+      const { request } = exchange
+      const secured = request.info.peerPrincipal !== ''
+      const parties = { source: sourceOf(request, deps.directory), destination: secured ? authenticatedDestination : destination }
+      report(exchange, 'destination', parties, deps.clock, deps.telemetry)
     },
   })
   return {
     listener,
     async close() {
+      unsubscribe?.()
       await listener.close()
       await Promise.all([...pools.values()].map((p) => p.close().catch(() => {})))
     },
   }
+}
+
+/**
+ * The caller as telemetry labels it. Plain text: the workload the peer metadata names, principal
+ * unknown. mTLS: the certificate's principal; the named workload only if its identity is that principal
+ * (a caller cannot borrow another workload's name), else an unknown workload with the proven principal.
+ */
+function sourceOf(req: MeshRequest, directory: WorkloadDirectory): WorkloadRef {
+  const claimed = peerWorkload(req)
+  const known = claimed ? directory(claimed) : undefined
+  const principal = req.info.peerPrincipal
+  if (!principal) return known ? workloadRef(known) : UNKNOWN_WORKLOAD
+  if (known && principalOf(known) === principal) return workloadRef(known, true)
+  return { ...UNKNOWN_WORKLOAD, principal }
 }

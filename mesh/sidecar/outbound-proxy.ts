@@ -19,6 +19,7 @@ import { compileRouteTable, routeRandoms, type ProxyIdentity, type RouteTable } 
 import { report } from './report.ts'
 import { workloadRef, type WorkloadDirectory, type WorkloadIdentity } from './workload.ts'
 import { announcePeer } from './peer-metadata.ts'
+import type { MeshSecurity } from '../security/mesh-security.ts'
 
 export interface ProxyDeps {
   readonly clock: Clock
@@ -27,6 +28,8 @@ export interface ProxyDeps {
   readonly config: ConfigFeed
   readonly telemetry: TelemetrySink
   readonly directory: WorkloadDirectory
+  /** The mesh's CA, certificates and mTLS decisions; absent: plain text everywhere (benchmarks). */
+  readonly security?: MeshSecurity
 }
 
 export interface OutboundOptions {
@@ -44,7 +47,9 @@ export interface OutboundProxy {
 }
 
 export async function startOutboundProxy(self: WorkloadIdentity, deps: ProxyDeps, options: OutboundOptions): Promise<OutboundProxy> {
-  const clusters = new ClusterManager(self.name, deps.registry, { clock: deps.clock, random: deps.random })
+  const cert = deps.security ? await deps.security.certificate(self) : undefined
+  const security = cert ? deps.security!.transport(cert) : undefined
+  const clusters = new ClusterManager(self.name, deps.registry, { clock: deps.clock, random: deps.random, ...(security ? { security } : {}) })
   const identity: ProxyIdentity = { kind: options.kind, workload: self.name, namespace: self.namespace, labels: self.labels }
   const randoms = routeRandoms(deps.random, self.name)
   let listenerPort: number | undefined
@@ -61,6 +66,7 @@ export async function startOutboundProxy(self: WorkloadIdentity, deps: ProxyDeps
   const router = (req: MeshRequest) => table!.route(req)
   const handler = compose([localReplies(), ...(options.edgeFilters ?? []), tracing(), announcePeer(self)], router)
   const source = workloadRef(self)
+  const authenticatedSource = workloadRef(self, true)
   const listener = await startListener({
     handler,
     clock: deps.clock,
@@ -68,7 +74,12 @@ export async function startOutboundProxy(self: WorkloadIdentity, deps: ProxyDeps
     port: options.port ?? 0,
     onComplete: (exchange) => {
       const { info } = exchange.request
-      report(exchange, 'source', { source, destination: destinationRef(info.destinationWorkload, info.destinationService, deps.directory) }, deps.clock, deps.telemetry)
+      const destination = destinationRef(info.destinationWorkload, info.destinationService, deps.directory)
+      // Over mTLS both sides are proven: this workload by its certificate, the server by the SAN it presented.
+      const parties = info.upstreamPeerPrincipal
+        ? { source: authenticatedSource, destination: { ...destination, principal: info.upstreamPeerPrincipal } }
+        : { source, destination }
+      report(exchange, 'source', parties, deps.clock, deps.telemetry)
     },
   })
   listenerPort = listener.port

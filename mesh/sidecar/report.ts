@@ -40,7 +40,10 @@ export function report(
     attempts: info.attempts,
     mirrored: info.mirrored,
     span: info.span,
-    connectionSecurityPolicy: 'unknown',
+    // Istio: `mutual_tls` or `none` as the server saw the connection; a client reports `unknown`.
+    connectionSecurityPolicy: reporter === 'source' ? 'unknown' : info.peerPrincipal ? 'mutual_tls' : 'none',
+    requestedServerName: info.requestedServerName,
+    upstreamTransportFailureReason: info.upstreamTransportFailureReason,
     endUser: headerValue(headers, 'end-user'),
   })
 }

@@ -60,6 +60,8 @@ describe('access-log lines', () => {
         'duration', 'method', 'path', 'protocol', 'request_id', 'requested_server_name', 'response_code', 'response_code_details', 'response_flags',
         'route_name', 'start_time', 'upstream_cluster', 'upstream_host', 'upstream_local_address', 'upstream_service_time',
         'upstream_transport_failure_reason', 'user_agent', 'x_forwarded_for',
+        // meshdojo's additions: Envoy's %DOWNSTREAM_PEER_URI_SAN% / %UPSTREAM_PEER_URI_SAN% and Istio's metric label.
+        'downstream_peer_uri_san', 'upstream_peer_uri_san', 'connection_security_policy',
       ].sort(),
     )
     expect(entry).toMatchObject({ response_code: 200, bytes_sent: 358, duration: 7, upstream_service_time: '6', x_forwarded_for: null, response_flags: '-', start_time: '2026-11-25T12:00:00.123Z' })

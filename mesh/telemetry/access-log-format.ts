@@ -40,10 +40,10 @@ export function formatAccessLog(r: RequestRecord, format: AccessLogFormat, mixed
 /** Istio's TEXT format; every field Envoy would leave empty prints as `-`. */
 export function accessLogText(r: RequestRecord): string {
   return (
-    `[${startTime(r)}] "${r.method} ${r.path} ${r.protocol}" ${r.status} ${formatFlags(r.flags)} ${details(r)} - "-" ` +
+    `[${startTime(r)}] "${r.method} ${r.path} ${r.protocol}" ${r.status} ${formatFlags(r.flags)} ${details(r)} - "${dash(r.upstreamTransportFailureReason)}" ` +
     `${r.requestBytes} ${r.responseBytes} ${durationMs(r)} ${r.upstreamServiceTimeMs ?? '-'} ` +
     `"${dash(r.forwardedFor)}" "${dash(r.userAgent)}" "${dash(r.requestId)}" "${dash(r.authority)}" "${dash(r.upstreamHost)}" ` +
-    `${dash(r.upstreamCluster)} - - - - ${routeName(r)}`
+    `${dash(r.upstreamCluster)} - - - ${dash(r.requestedServerName)} ${routeName(r)}`
   )
 }
 
@@ -73,6 +73,11 @@ export interface AccessLogJson {
   readonly downstream_local_address: string | null
   readonly downstream_remote_address: string | null
   readonly requested_server_name: string | null
+  /** Envoy's %DOWNSTREAM_PEER_URI_SAN% (inbound) and %UPSTREAM_PEER_URI_SAN% (outbound): the mTLS peer, or null. */
+  readonly downstream_peer_uri_san: string | null
+  readonly upstream_peer_uri_san: string | null
+  /** Istio's metric label, for reading a log line next to the metrics. */
+  readonly connection_security_policy: string
 }
 
 /** The JSON object for one record (Istio's keys; `formatAccessLog` adds whose line it is when mixed). */
@@ -88,7 +93,7 @@ export function accessLogJson(r: RequestRecord): AccessLogJson {
     response_flags: formatFlags(r.flags),
     response_code_details: r.details ? details(r) : null,
     connection_termination_details: null,
-    upstream_transport_failure_reason: null,
+    upstream_transport_failure_reason: r.upstreamTransportFailureReason || null,
     bytes_received: r.requestBytes,
     bytes_sent: r.responseBytes,
     duration: durationMs(r),
@@ -102,11 +107,15 @@ export function accessLogJson(r: RequestRecord): AccessLogJson {
     upstream_local_address: null,
     downstream_local_address: null,
     downstream_remote_address: null,
-    requested_server_name: null,
+    requested_server_name: r.requestedServerName || null,
+    downstream_peer_uri_san: r.reporter === 'destination' ? principal(r.source.principal) : null,
+    upstream_peer_uri_san: r.reporter === 'source' ? principal(r.destination.principal) : null,
+    connection_security_policy: r.connectionSecurityPolicy || 'unknown',
   }
 }
 
 const dash = (v: string | undefined) => v || '-'
+const principal = (p: string) => (p && p !== 'unknown' ? p : null)
 
 /** Envoy's default START_TIME: UTC with milliseconds and `Z`, e.g. `2026-11-25T12:00:00.123Z`. */
 const startTime = (r: RequestRecord) => new Date(Math.floor(r.startEpochMs)).toISOString()

@@ -45,8 +45,15 @@ export interface RequestRecord {
   readonly attempts: number
   readonly mirrored: boolean
   readonly span?: SpanContext
-  /** `mutual_tls` or `unknown`, as Istio labels it. */
+  /**
+   * As Istio labels it: `mutual_tls` or `none` from the destination (how the connection it accepted was
+   * secured), always `unknown` from the source.
+   */
   readonly connectionSecurityPolicy: string
+  /** The SNI of an mTLS connection, as the server saw it (%REQUESTED_SERVER_NAME%). */
+  readonly requestedServerName?: string
+  /** Why the upstream transport failed (a TLS handshake error), %UPSTREAM_TRANSPORT_FAILURE_REASON%. */
+  readonly upstreamTransportFailureReason?: string
   /** The end user as the request says (productpage forwards `end-user`), for per-user checks. */
   readonly endUser?: string
 }

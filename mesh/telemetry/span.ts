@@ -69,6 +69,9 @@ export function spanFromRecord(r: RequestRecord): MeshSpan | undefined {
   if (r.userAgent) attributes['user_agent.original'] = r.userAgent
   if (r.requestId) attributes['guid:x-request-id'] = r.requestId
   if (r.upstreamHost) attributes.upstream_host = r.upstreamHost
+  if (r.source.principal && r.source.principal !== 'unknown') attributes['istio.source_principal'] = r.source.principal
+  if (r.destination.principal && r.destination.principal !== 'unknown') attributes['istio.destination_principal'] = r.destination.principal
+  if (r.connectionSecurityPolicy && r.connectionSecurityPolicy !== 'unknown') attributes['istio.connection_security_policy'] = r.connectionSecurityPolicy
   return {
     traceId: ctx.traceId,
     spanId: ctx.spanId,

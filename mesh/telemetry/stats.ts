@@ -23,6 +23,11 @@ export interface EdgeStats extends WindowSummary {
   readonly share: number
   /** What the destination's sidecar saw from this source: every try, before retries hide failures. */
   readonly actual: { readonly rps: number; readonly successRate: number; readonly requests: number }
+  /**
+   * Share (0–1) of the requests the destination received on this edge over mTLS
+   * (`connection_security_policy="mutual_tls"`): 1 is a padlock, 0 plain text; 0 with no requests.
+   */
+  readonly mtls: number
 }
 
 export interface StatsSnapshot {
@@ -41,6 +46,7 @@ export class MeshStats implements TelemetrySink {
   private readonly workloads = new Map<string, Keyed>()
   private readonly edges = new Map<string, Keyed>()
   private readonly actualEdges = new Map<string, Keyed>()
+  private readonly mtlsEdges = new Map<string, SecondsCounter>()
 
   constructor(private readonly clock: Clock) {}
 
@@ -51,7 +57,15 @@ export class MeshStats implements TelemetrySink {
     if (r.reporter === 'destination') {
       this.keyed(this.workloads, r.destination.workload, workloadMeta(r)).window.record(end, r.status, r.durationMs, flags)
       // Mirror copies are extra traffic the caller never sees: not part of its edge.
-      if (!r.mirrored) this.keyed(this.actualEdges, `${r.source.workload}>${destination}`, {}).window.record(end, r.status, r.durationMs, flags)
+      if (!r.mirrored) {
+        const key = `${r.source.workload}>${destination}`
+        this.keyed(this.actualEdges, key, {}).window.record(end, r.status, r.durationMs, flags)
+        if (r.connectionSecurityPolicy === 'mutual_tls') {
+          let counter = this.mtlsEdges.get(key)
+          if (!counter) this.mtlsEdges.set(key, (counter = new SecondsCounter()))
+          counter.add(end)
+        }
+      }
       return
     }
     if (r.source.workload === 'istio-ingressgateway') {
@@ -82,6 +96,7 @@ export class MeshStats implements TelemetrySink {
         ...summary,
         share: 0,
         actual: { rps: actual.rps, successRate: actual.successRate, requests: actual.requests },
+        mtls: actual.requests === 0 ? 0 : Math.min(1, (this.mtlsEdges.get(key)?.sum(now, windowSeconds) ?? 0) / actual.requests),
       }
     })
     const totals = new Map<string, number>()
@@ -102,6 +117,30 @@ export class MeshStats implements TelemetrySink {
       map.set(key, k)
     }
     return k
+  }
+}
+
+/** Counts per second over the last two minutes: enough for a share, without a latency histogram. */
+class SecondsCounter {
+  private readonly seconds = new Array<number>(120).fill(-1)
+  private readonly counts = new Array<number>(120).fill(0)
+
+  add(epochMs: number): void {
+    const second = Math.floor(epochMs / 1000)
+    const i = second % 120
+    if (this.seconds[i] !== second) {
+      this.seconds[i] = second
+      this.counts[i] = 0
+    }
+    this.counts[i]!++
+  }
+
+  sum(nowEpochMs: number, windowSeconds: number): number {
+    const last = Math.floor(nowEpochMs / 1000)
+    const first = last - Math.min(windowSeconds, 120) + 1
+    let total = 0
+    for (let i = 0; i < 120; i++) if (this.seconds[i]! >= first && this.seconds[i]! <= last) total += this.counts[i]!
+    return total
   }
 }
 

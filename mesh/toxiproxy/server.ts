@@ -12,12 +12,15 @@ import { joinHostPort } from './listen-address.ts'
 import { BindError, bindErrorText } from './listener.ts'
 import { cleanPath, decodePath, matchRoute, requestIds, type Route } from './router.ts'
 import { ToxiproxyStore } from './store.ts'
+import { bindHost } from '../http/bind-address.ts'
 import type { ProxyStats, ToxiproxyChange } from './types.ts'
 
 /** Options for `startToxiproxyServer`. */
 export interface ToxiproxyServerOptions {
   /** API address; default `127.0.0.1` (also bound on ::1 when the host has IPv6). */
   readonly host?: string
+  /** Needed for a non-loopback `host`: the API can break every link of the mesh. */
+  readonly allowRemote?: boolean
   /** API port; 0 picks a free one (read it back from `port`). */
   readonly port: number
   /** Seeded randomness: toxicity draws, jitter and slicing replay with the same seed. */
@@ -50,6 +53,7 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
  * (message in Go's words) when the port is taken.
  */
 export async function startToxiproxyServer(options: ToxiproxyServerOptions): Promise<ToxiproxyServer> {
+  bindHost(options.host, { allowRemote: options.allowRemote, flag: '--toxiproxy-host' })
   const clock = options.clock ?? systemClock()
   const store = new ToxiproxyStore({ clock, random: options.random })
   const handle = requestHandler(apiRoutes(store), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)

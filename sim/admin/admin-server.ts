@@ -1,12 +1,14 @@
 /**
- * The admin API (127.0.0.1 only): readiness, live stats, the registry, and, as features land,
- * config, metrics, logs and traces. Routes are added by feature modules so this file only wires.
+ * The admin API (loopback unless `allowRemote`): readiness, live stats, the registry, and, as
+ * features land, config, metrics, logs and traces. Routes are added by feature modules so this
+ * file only wires. Bodies are size-limited by each route's parser; malformed input answers 4xx.
  */
 import express, { type Express, type Request, type Response, type NextFunction } from 'express'
 import type { AddressInfo } from 'node:net'
 import { createServer, type Server } from 'node:http'
 import type { Mesh } from '../mesh/start-mesh.ts'
 import { listen } from '../../mesh/http/listener.ts'
+import { bindHost } from '../../mesh/http/bind-address.ts'
 
 export interface AdminServer {
   readonly url: string
@@ -17,7 +19,16 @@ export interface AdminServer {
 /** Adds routes for one feature (config, metrics, …) to the admin app. */
 export type AdminRoutes = (app: Express) => void
 
-export async function startAdminServer(mesh: Mesh, options: { port: number; routes?: readonly AdminRoutes[] }): Promise<AdminServer> {
+export interface AdminServerOptions {
+  readonly port: number
+  /** Default 127.0.0.1; a non-loopback address needs `allowRemote` (else MESH_REMOTE_BIND_REFUSED). */
+  readonly host?: string
+  readonly allowRemote?: boolean
+  readonly routes?: readonly AdminRoutes[]
+}
+
+export async function startAdminServer(mesh: Mesh, options: AdminServerOptions): Promise<AdminServer> {
+  const host = bindHost(options.host, { allowRemote: options.allowRemote, flag: '--admin-host' })
   const app = express()
   app.disable('x-powered-by')
   app.get('/ready', (_req, res) => {
@@ -40,14 +51,22 @@ export async function startAdminServer(mesh: Mesh, options: { port: number; rout
     res.status(404).json({ error: 'not found', routes: ['/ready', '/stats', '/registry', '/config', '/apply', '/delete', '/reset', '/load', '/metrics', '/stats/prometheus', '/clusters', '/logs', '/traces', '/workloads/:name/trace-propagation'] })
   })
   app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
+    // Body-parser errors carry 400 (malformed) or 413 (too large); anything else is our bug.
     const status = (err as { status?: number }).status ?? 500
-    res.status(status).json({ error: err.message })
+    if (res.headersSent) {
+      res.destroy()
+      return
+    }
+    res.status(status >= 400 && status < 600 ? status : 500).json({ error: err.message })
   })
-  const s: Server = createServer(app)
-  await listen(s, options.port, '127.0.0.1')
+  const s: Server = createServer({ maxHeaderSize: 16 * 1024 }, app)
+  s.headersTimeout = 10_000
+  s.requestTimeout = 60_000
+  await listen(s, options.port, host)
   const port = (s.address() as AddressInfo).port
+  const urlHost = host.includes(':') ? `[${host}]` : host
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${urlHost}:${port}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {

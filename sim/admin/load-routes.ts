@@ -35,7 +35,13 @@ export function loadRoutes(mesh: Mesh): { routes: (app: Express) => void; close(
         }
         const client = String(body.client ?? 'fortio').replace(/[^a-z0-9-]/g, '') || 'fortio'
         const n = (key: string, fallback: number, max: number) => Math.min(max, Math.max(0, Number(body[key] ?? fallback) || 0))
-        const headers = typeof body.headers === 'object' && body.headers ? (body.headers as Record<string, string>) : undefined
+        // Only string header values: anything else is a 400, not a failed run.
+        const rawHeaders = body.headers
+        if (rawHeaders !== undefined && (typeof rawHeaders !== 'object' || rawHeaders === null || Array.isArray(rawHeaders) || Object.values(rawHeaders).some((v) => typeof v !== 'string'))) {
+          res.status(400).json({ error: `headers must be an object of strings, like {"end-user": "jason"}, got ${JSON.stringify(rawHeaders)}` })
+          return
+        }
+        const headers = rawHeaders as Record<string, string> | undefined
         const result = await runLoad({
           url: target.href,
           dispatcher: (await clientFor(client)).dispatcher,

@@ -7,6 +7,8 @@ import { OBSERVABILITY_COMMANDS } from './commands/observability-commands.ts'
 import { toxicCommand, TOXIC_HELP } from './commands/toxic.ts'
 import { exportCommand, EXPORT_HELP } from './commands/export.ts'
 import { processIO, type CliIO } from './io.ts'
+import { scenarioCommand, SCENARIO_HELP } from '../scenario/scenario-command.ts'
+import { workshopCommand, WORKSHOP_HELP } from '../workshop/workshop-command.ts'
 
 export const HELP = `meshdojo: Istio's Bookinfo and a service mesh in one Node process, to learn and demo what a mesh does.
 
@@ -21,6 +23,8 @@ Commands:
   load URL              fortio-style load; mesh URLs (http://httpbin:8000/get) run from a meshed client
   toxic add|list|…      Toxiproxy toxics on the links between services (toxiproxy-cli style)
   export k8s            the applied Istio config plus the steps to run the same lesson on a real cluster
+  scenario <name|file>  run a lesson headless on its own mesh and check every step (--list, --report FILE)
+  workshop [name]       the same lessons, interactive: n next step, c check, h hint, S solve
 ${OBSERVABILITY_COMMANDS.map((c) => `  ${c.name.padEnd(22)}${c.summary}`).join('\n')}
 
 Run "meshdojo <command> --help" for a command's options.
@@ -37,6 +41,8 @@ const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
   load: { run: loadCommand, help: LOAD_HELP },
   toxic: { run: toxicCommand, help: TOXIC_HELP },
   export: { run: exportCommand, help: EXPORT_HELP },
+  scenario: { run: scenarioCommand, help: SCENARIO_HELP },
+  workshop: { run: workshopCommand, help: WORKSHOP_HELP },
   ...Object.fromEntries(OBSERVABILITY_COMMANDS.map((c) => [c.name, { run: c.run, help: c.help }])),
 }
 

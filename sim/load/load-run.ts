@@ -42,12 +42,13 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadResult> {
   const codes: Record<string, number> = {}
   const started = clock.now()
   const deadline = options.durationMs ? started + options.durationMs : Infinity
-  const budget = Math.min(options.requests > 0 ? options.requests : MAX_REQUESTS, MAX_REQUESTS)
-  let issued = 0
-  const perWorkerGapMs = options.qps > 0 ? (1000 * options.concurrency) / options.qps : 0
-  const worker = async () => {
-    while (issued < budget && clock.now() < deadline && !options.signal?.aborted) {
-      issued++
+  const total = Math.min(options.requests > 0 ? options.requests : MAX_REQUESTS, MAX_REQUESTS)
+  const workers = Math.max(1, options.concurrency)
+  const perWorkerGapMs = options.qps > 0 ? (1000 * workers) / options.qps : 0
+  // Like fortio, each connection gets its share of -n: a worker failing fast cannot take the others' calls.
+  const worker = async (index: number) => {
+    const budget = Math.floor(total / workers) + (index < total % workers ? 1 : 0)
+    for (let sent = 0; sent < budget && clock.now() < deadline && !options.signal?.aborted; sent++) {
       const t0 = clock.now()
       let code = '-1'
       try {
@@ -63,11 +64,11 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadResult> {
       if (perWorkerGapMs > elapsed) await clock.sleep(perWorkerGapMs - elapsed, options.signal).catch(() => {})
     }
   }
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker))
+  await Promise.all(Array.from({ length: workers }, (_, i) => worker(i)))
   const durationMs = clock.now() - started
   const ms = (p: number) => histogram.getValueAtPercentile(p) / 1000
-  const total = Object.values(codes).reduce((a, b) => a + b, 0)
-  return { requests: total, codes, durationMs, p50Ms: ms(50), p75Ms: ms(75), p90Ms: ms(90), p99Ms: ms(99), maxMs: histogram.maxValue / 1000, actualQps: total / Math.max(0.001, durationMs / 1000) }
+  const done = Object.values(codes).reduce((a, b) => a + b, 0)
+  return { requests: done, codes, durationMs, p50Ms: ms(50), p75Ms: ms(75), p90Ms: ms(90), p99Ms: ms(99), maxMs: histogram.maxValue / 1000, actualQps: done / Math.max(0.001, durationMs / 1000) }
 }
 
 /** The lines `fortio load` ends with: code counts with percentages, then latency targets in seconds. */

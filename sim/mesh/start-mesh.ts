@@ -13,7 +13,9 @@ import { TelemetryHub } from '../../mesh/telemetry/record.ts'
 import { MeshStats } from '../../mesh/telemetry/stats.ts'
 import { requestId } from '../../mesh/filters/request-id.ts'
 import { startOutboundProxy, type OutboundProxy, type ProxyDeps } from '../../mesh/sidecar/outbound-proxy.ts'
-import { workloadIdentity, type WorkloadIdentity } from '../../mesh/sidecar/workload.ts'
+import { gatewayIdentity as ingressIdentity, type WorkloadIdentity } from '../../mesh/sidecar/workload.ts'
+import { createMeshCa } from '../../mesh/security/ca.ts'
+import { MeshSecurity } from '../../mesh/security/mesh-security.ts'
 import { RunningWorkload } from './workload-runtime.ts'
 import { bookinfoWorkloads, httpbinWorkloads, type WorkloadSpec } from './topology.ts'
 import { startMeshLinks, type LinkOptions, type MeshLinks } from './toxiproxy-links.ts'
@@ -40,6 +42,20 @@ export interface MeshOptions {
    * external Toxiproxy at `url`; `false` connects sidecars directly (benchmarks of the bare path).
    */
   readonly toxiproxy?: LinkOptions | false
+  /**
+   * Mesh security (default on, as in Istio): a CA issues every workload a certificate and sidecars
+   * use auto mTLS. `false`: no CA, every hop plain text (benchmarks of the bare data plane).
+   */
+  readonly security?: SecurityOptions | false
+}
+
+export interface SecurityOptions {
+  /** Load the root CA from `ca-cert.pem` + `ca-key.pem` here, or create them here. Default: a fresh root in memory. */
+  readonly caDir?: string
+  /** MeshConfig `enableAutoMtls`; default true. */
+  readonly autoMtls?: boolean
+  /** Workload certificate lifetime (rotated at half of it); default 1 h. */
+  readonly certTtlMs?: number
 }
 
 export interface Mesh {
@@ -53,6 +69,8 @@ export interface Mesh {
   readonly workloads: ReadonlyMap<string, RunningWorkload>
   readonly gateway: OutboundProxy
   readonly gatewayIdentity: WorkloadIdentity
+  /** CA, workload certificates and mTLS decisions; undefined when started with `security: false`. */
+  readonly security: MeshSecurity | undefined
   /** The Toxiproxy links in front of every workload; undefined when started with `toxiproxy: false`. */
   readonly links: MeshLinks | undefined
   /** `http://127.0.0.1:9080` */
@@ -76,7 +94,17 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   const stats = new MeshStats(clock)
   telemetry.add(stats)
   const identities = new Map<string, WorkloadIdentity>()
-  const deps: ProxyDeps = { clock, random, registry, config, telemetry, directory: (name) => identities.get(name) }
+  const security =
+    options.security === false
+      ? undefined
+      : new MeshSecurity({
+          ca: await createMeshCa({ dir: options.security?.caDir, nowMs: Date.now() }),
+          clock,
+          config,
+          autoMtls: options.security?.autoMtls ?? true,
+          ...(options.security?.certTtlMs === undefined ? {} : { certTtlMs: options.security.certTtlMs }),
+        })
+  const deps: ProxyDeps = { clock, random, registry, config, telemetry, directory: (name) => identities.get(name), ...(security ? { security } : {}) }
 
   const specs = options.workloads ?? [...bookinfoWorkloads(), ...(options.withHttpbin ? httpbinWorkloads() : [])]
   // Services first, so every sidecar's first route table already knows all of them.
@@ -96,7 +124,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
     }
   }
   const failure = started.find((r) => r.status === 'rejected')
-  const gatewayIdentity = workloadIdentity('istio-ingressgateway', '', { istio: 'ingressgateway' })
+  const gatewayIdentity = ingressIdentity()
   identities.set(gatewayIdentity.name, gatewayIdentity)
   let gateway: OutboundProxy
   let links: MeshLinks | undefined
@@ -110,6 +138,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   } catch (err) {
     await links?.close()
     await Promise.all([...workloads.values()].map((w) => w.close()))
+    await security?.close()
     throw err
   }
 
@@ -124,6 +153,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
     workloads,
     gateway,
     gatewayIdentity,
+    security,
     links,
     ingressUrl: `http://127.0.0.1:${gateway.listener.port}`,
     proxyDeps: deps,
@@ -140,6 +170,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       await gateway.close()
       await links?.close()
       await Promise.all([...workloads.values()].map((w) => w.close()))
+      await security?.close()
     },
   }
 }

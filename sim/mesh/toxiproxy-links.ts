@@ -16,6 +16,9 @@ export interface LinkOptions {
   readonly port?: number
   /** An external Toxiproxy, e.g. http://127.0.0.1:8474: the links are created there. */
   readonly url?: string
+  /** Embedded API address (default 127.0.0.1); a non-loopback one needs `allowRemote`. */
+  readonly host?: string
+  readonly allowRemote?: boolean
 }
 
 export interface MeshLinks {
@@ -33,7 +36,14 @@ export interface MeshLinks {
 }
 
 export async function startMeshLinks(registry: ServiceRegistry, random: Random, options: LinkOptions): Promise<MeshLinks> {
-  const server = options.url ? undefined : await startToxiproxyServer({ port: options.port ?? 0, random })
+  const server = options.url
+    ? undefined
+    : await startToxiproxyServer({
+        port: options.port ?? 0,
+        random,
+        ...(options.host === undefined ? {} : { host: options.host }),
+        ...(options.allowRemote === undefined ? {} : { allowRemote: options.allowRemote }),
+      })
   const url = options.url ?? server!.url
   const api: ToxiproxyApi = server ? server.store : createToxiproxyClient(url)
   const destinations = new Map<string, WorkloadRef & { service: string }>()

@@ -9,7 +9,7 @@ import type { ServiceRegistry } from '../../mesh/control/registry.ts'
 import { egressCapture } from '../../mesh/sidecar/egress-capture.ts'
 import { startInboundProxy, type InboundProxy } from '../../mesh/sidecar/inbound-proxy.ts'
 import { startOutboundProxy, type OutboundProxy, type ProxyDeps } from '../../mesh/sidecar/outbound-proxy.ts'
-import { workloadIdentity, type WorkloadIdentity } from '../../mesh/sidecar/workload.ts'
+import { principalOf, workloadIdentity, type WorkloadIdentity } from '../../mesh/sidecar/workload.ts'
 import { startApp, type RunningApp } from '../../bookinfo/index.ts'
 import type { WorkloadSpec } from './topology.ts'
 
@@ -60,6 +60,8 @@ export class RunningWorkload {
       labels: identity.labels,
       address: inbound.listener.address,
       ready: true,
+      // Every workload here has a sidecar: callers may use (auto) mTLS and check this identity.
+      principal: principalOf(identity),
     })
     return workload
   }

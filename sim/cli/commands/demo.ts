@@ -8,6 +8,7 @@ import { startMesh, type Mesh } from '../../mesh/start-mesh.ts'
 import { startAdminServer, type AdminServer } from '../../admin/admin-server.ts'
 import { startBackgroundLoad, type BackgroundLoad, type LoadUser } from '../../load/background-load.ts'
 import { plainReport } from '../../dashboard/plain-report.ts'
+import { runDashboard, wantsDashboard } from '../../dashboard/run-dashboard.ts'
 import { workloadInfos } from '../../mesh/workload-infos.ts'
 import type { CliIO } from '../io.ts'
 import { intFlag, portFlag, UsageError } from '../usage-error.ts'
@@ -128,8 +129,15 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
         ` · load ${load ? `${rps} rps (${user})` : 'off'} · Ctrl-C to stop`,
     )
     const m = mesh
-    stopTimers.push(m.clock.every(5_000, () => io.stdout(`\n${plainReport(workloadInfos(m), m.stats.snapshot(10))}`)))
-    await io.interrupted
+    if (wantsDashboard(io.isTTY, values.plain)) {
+      // The terminal dashboard until q / Ctrl-C; stopTimers gives the terminal back before the mesh shuts down.
+      const dashboard = runDashboard({ mesh: m, adminUrl: admin.url, load, logs: obs.logs })
+      stopTimers.push(() => void dashboard.close())
+      await Promise.race([io.interrupted, dashboard.closed])
+    } else {
+      stopTimers.push(m.clock.every(5_000, () => io.stdout(`\n${plainReport(workloadInfos(m), m.stats.snapshot(10), m.config.snapshot())}`)))
+      await io.interrupted
+    }
     return 0
   } finally {
     for (const stop of stopTimers) stop()

@@ -1,0 +1,97 @@
+import { describe, expect, test } from 'vitest'
+import { parseConfig } from './parse-config.ts'
+import { ConfigStore } from '../config-store.ts'
+import { formatResources } from '../format.ts'
+import { resolveKind } from '../kinds.ts'
+
+const errors = (yaml: string) =>
+  parseConfig(yaml, 'f.yaml')
+    .diagnostics.filter((d) => d.level === 'Error')
+    .map((d) => ({ code: d.code, field: d.field }))
+
+const doc = (kind: string, spec: string, api = 'security.istio.io/v1') => `apiVersion: ${api}
+kind: ${kind}
+metadata: {name: x}
+spec: ${spec}
+`
+
+describe('security.istio.io and meshdojo.dev kinds', () => {
+  test('Istio samples parse: mesh-wide STRICT, namespace PERMISSIVE, workload with ports; v1beta1 too', () => {
+    expect(errors(doc('PeerAuthentication', '{mtls: {mode: STRICT}}'))).toEqual([])
+    expect(errors(doc('PeerAuthentication', '{}', 'security.istio.io/v1beta1'))).toEqual([])
+    expect(errors(doc('PeerAuthentication', '{selector: {matchLabels: {app: ratings}}, mtls: {mode: STRICT}, portLevelMtls: {9080: {mode: DISABLE}}}'))).toEqual([])
+    expect(errors(doc('AuthorizationPolicy', '{}'))).toEqual([])
+    expect(
+      errors(
+        doc(
+          'AuthorizationPolicy',
+          `{selector: {matchLabels: {app: details}}, action: ALLOW, rules: [{from: [{source: {principals: ["cluster.local/ns/default/sa/bookinfo-productpage"]}}], to: [{operation: {methods: ["GET"], paths: ["/details/*"]}}], when: [{key: "request.headers[end-user]", values: ["jason"]}]}]}`,
+        ),
+      ),
+    ).toEqual([])
+    expect(errors(doc('LocalRateLimit', '{selector: {matchLabels: {app: ratings}}, tokenBucket: {maxTokens: 10, tokensPerFill: 10, fillInterval: 1s}}', 'meshdojo.dev/v1alpha1'))).toEqual([])
+  })
+
+  test.each([
+    ['PeerAuthentication', '{mtls: {mode: STRICTEST}}', 'MD0106', 'spec.mtls.mode'],
+    ['PeerAuthentication', '{portLevelMtls: {9080: {mode: STRICT}}}', 'MD0107', 'spec.portLevelMtls'],
+    ['PeerAuthentication', '{selector: {matchLabels: {app: r}}, portLevelMtls: {0: {mode: STRICT}}}', 'MD0111', 'spec.portLevelMtls.0'],
+    ['PeerAuthentication', '{selector: {matchLabels: {app: "r*"}}}', 'MD0106', 'spec.selector.matchLabels.app'],
+    ['AuthorizationPolicy', '{action: CUSTOM, provider: {name: x}, rules: [{}]}', 'MD0119', 'spec.action'],
+    ['AuthorizationPolicy', '{action: DENY}', 'MD0108', 'spec.rules'],
+    ['AuthorizationPolicy', '{action: ALLOW, provider: {name: x}}', 'MD0107', 'spec.provider'],
+    ['AuthorizationPolicy', '{rules: [{from: []}]}', 'MD0108', 'spec.rules[0].from'],
+    ['AuthorizationPolicy', '{rules: [{from: [{source: {}}]}]}', 'MD0108', 'spec.rules[0].from[0].source'],
+    ['AuthorizationPolicy', '{rules: [{to: [{operation: {ports: ["http"]}}]}]}', 'MD0111', 'spec.rules[0].to[0].operation.ports[0]'],
+    ['AuthorizationPolicy', '{rules: [{from: [{source: {principals: ["a*b*"]}}]}]}', 'MD0106', 'spec.rules[0].from[0].source.principals[0]'],
+    ['AuthorizationPolicy', '{rules: [{from: [{source: {principals: [a], serviceAccounts: [b]}}]}]}', 'MD0107', 'spec.rules[0].from[0].source'],
+    ['AuthorizationPolicy', '{rules: [{when: [{key: "destination.labels[app]", values: [x]}]}]}', 'MD0106', 'spec.rules[0].when[0].key'],
+    ['AuthorizationPolicy', '{rules: [{when: [{key: "request.headers[x]"}]}]}', 'MD0108', 'spec.rules[0].when[0]'],
+    ['AuthorizationPolicy', '{rules: [{from: [{source: {ipBlocks: ["10.0.0.0/99"]}}]}]}', 'MD0106', 'spec.rules[0].from[0].source.ipBlocks[0]'],
+    ['AuthorizationPolicy', '{targetRefs: [{kind: Service, name: x}]}', 'MD0119', 'spec.targetRefs'],
+    ['AuthorizationPolicy', '{rules: [{to: [{operation: {paths: ["/a/{**}/{*}"]}}]}]}', 'MD0106', 'spec.rules[0].to[0].operation.paths[0]'],
+  ])('%s %s → %s at %s', (kind, spec, code, field) => {
+    expect(errors(doc(kind, spec))).toContainEqual({ code, field })
+  })
+
+  test.each([
+    ['{}', 'MD0108', 'spec'],
+    ['{tokenBucket: {maxTokens: 0, fillInterval: 1s}}', 'MD0101', 'spec.tokenBucket.maxTokens'],
+    ['{tokenBucket: {maxTokens: 5, fillInterval: 10ms}}', 'MD0112', 'spec.tokenBucket.fillInterval'],
+    ['{tokenBucket: {maxTokens: 5}}', 'MD0108', 'spec.tokenBucket.fillInterval'],
+    ['{routes: [{match: [{uri: {prefix: /r}}]}]}', 'MD0108', 'spec.routes[0].tokenBucket'],
+  ])('LocalRateLimit %s → %s at %s', (spec, code, field) => {
+    expect(errors(doc('LocalRateLimit', spec, 'meshdojo.dev/v1alpha1'))).toContainEqual({ code, field })
+  })
+
+  test('request principals parse with a warning: no JWT here', () => {
+    const { diagnostics } = parseConfig(doc('AuthorizationPolicy', '{rules: [{from: [{source: {requestPrincipals: ["*"]}}]}]}'), 'f.yaml')
+    expect(diagnostics).toContainEqual(expect.objectContaining({ level: 'Warning', code: 'MD0104', field: 'spec.rules[0].from[0].source.requestPrincipals' }))
+  })
+
+  test('kubectl names and get tables', () => {
+    expect(resolveKind('pa')).toBe('PeerAuthentication')
+    expect(resolveKind('peerauthentications.security.istio.io')).toBe('PeerAuthentication')
+    expect(resolveKind('authorizationpolicies')).toBe('AuthorizationPolicy')
+    expect(resolveKind('ap')).toBe('AuthorizationPolicy')
+    expect(resolveKind('localratelimits')).toBe('LocalRateLimit')
+    const store = new ConfigStore({ now: () => 0 })
+    store.applyText(
+      `apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: istio-system}
+spec: {mtls: {mode: STRICT}}
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: deny-post}
+spec: {action: DENY, rules: [{to: [{operation: {methods: [POST]}}]}]}
+`,
+      'sec.yaml',
+    )
+    expect(store.snapshot().peerAuthentications).toHaveLength(1)
+    expect(store.snapshot().authorizationPolicies).toHaveLength(1)
+    expect(formatResources(store.list('pa'), 'table', { allNamespaces: true })).toBe('NAMESPACE      NAME      MODE     AGE\nistio-system   default   STRICT   <unknown>\n')
+    expect(formatResources(store.list('ap'), 'table')).toBe('NAME        ACTION   AGE\ndeny-post   DENY     <unknown>\n')
+  })
+})
