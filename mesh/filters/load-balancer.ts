@@ -27,6 +27,7 @@ export function loadBalancer(deps: BalancerDeps): Filter {
       if (!host) throw new UpstreamFailure('no-healthy-upstream')
       const { info } = req
       info.upstreamHost = host.address
+      info.attempts = req.attempt?.number ?? 1
       info.destinationWorkload = host.workload
       info.destinationVersion = host.labels.version ?? ''
       deps.active.set(host.address, (deps.active.get(host.address) ?? 0) + 1)

@@ -43,8 +43,9 @@ export function retry(
     async function retryFilter(req) {
       const tried = new Set<string>()
       for (let attempt = 1; ; attempt++) {
-        const outcome = await settle(next(attemptRequest(req, attempt, tried, policy)))
+        // Counted when the try starts, so a route timeout that cuts a try short still reports it.
         req.info.attempts = attempt
+        const outcome = await settle(next(attemptRequest(req, attempt, tried, policy)))
         if (req.info.upstreamHost) tried.add(req.info.upstreamHost)
         if (!isRetriable(policy, outcome)) return unwrap(outcome)
         if (attempt > policy.attempts) {

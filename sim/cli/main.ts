@@ -16,9 +16,11 @@ Usage: meshdojo <command> [options]
 
 Commands:
   demo                  start Bookinfo behind sidecars, the ingress, the admin API and some load (npm start)
-  apply -f FILE         apply Istio YAML (VirtualService, DestinationRule, Gateway) to the running demo
+  apply -f FILE         apply Istio YAML (VirtualService, DestinationRule, Gateway, PeerAuthentication,
+                        AuthorizationPolicy) or a meshdojo LocalRateLimit to the running demo
   delete -f FILE        remove config from the running demo (or: delete <kind> <name>)
-  get <kind> [name]     show applied config: virtualservices, destinationrules, gateways (-o yaml|json)
+  get <kind> [name]     show applied config: virtualservices, destinationrules, gateways, peerauthentications,
+                        authorizationpolicies, localratelimits, or all (-o yaml|json)
   analyze -f FILE       validate Istio YAML offline, like istioctl analyze
   load URL              fortio-style load; mesh URLs (http://httpbin:8000/get) run from a meshed client
   toxic add|list|…      Toxiproxy toxics on the links between services (toxiproxy-cli style)

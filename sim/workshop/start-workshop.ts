@@ -4,11 +4,10 @@
  * it (15000), observability, a little background load so the dashboard moves, and the lesson
  * controller. `close()` stops all of it.
  */
-import { startAdminServer, type AdminServer } from '../admin/admin-server.ts'
-import { configRoutes } from '../admin/config-routes.ts'
-import { installObservability, type Observability } from '../admin/install-observability.ts'
-import { loadRoutes } from '../admin/load-routes.ts'
-import { startBackgroundLoad, type BackgroundLoad, type LoadUser } from '../load/background-load.ts'
+import type { AdminServer } from '../admin/admin-server.ts'
+import type { Observability } from '../admin/install-observability.ts'
+import type { BackgroundLoad, LoadUser } from '../load/background-load.ts'
+import { serveMesh } from '../mesh/serve-mesh.ts'
 import { startScenarioSession, type ScenarioSession } from '../scenario/session.ts'
 import type { Scenario } from '../scenario/types.ts'
 import type { LessonController } from './lesson-contract.ts'
@@ -41,15 +40,9 @@ export async function startWorkshop(scenario: Scenario, options: WorkshopOptions
     for (const c of closers.reverse()) await c().catch(() => {})
   }
   try {
-    const observability = await installObservability(mesh)
-    closers.push(() => observability.close())
-    if (mesh.links) observability.tcp.add(mesh.links)
-    const loadApi = loadRoutes(mesh)
-    closers.push(() => loadApi.close())
-    const admin = await startAdminServer(mesh, { port: options.adminPort, routes: [configRoutes(mesh), loadApi.routes, ...observability.routes] })
-    closers.push(() => admin.close())
-    const load = options.rps > 0 ? startBackgroundLoad({ target: mesh.ingressUrl, rps: options.rps, user: options.user, clock: mesh.clock, random: mesh.random.stream('load/users') }) : undefined
-    if (load) closers.push(() => load.stop())
+    const served = await serveMesh(mesh, { adminPort: options.adminPort, rps: options.rps, user: options.user })
+    closers.push(() => served.close())
+    const { admin, observability, load } = served
     const lesson = createLessonController(session, { closeSession: false, onLog: options.onLog })
     closers.push(() => lesson.close())
     return { session, lesson, admin, observability, load, close }

@@ -65,6 +65,13 @@ describe('meshdojo demo', () => {
     }
   })
 
+  test('the admin API refuses a non-loopback address unless --allow-remote', async () => {
+    const { code, stderr } = await runCli(['demo', '--admin-host', '0.0.0.0', '--port', '0', '--admin-port', '0', '--toxiproxy-port', '0'])
+    expect(code).toBe(1)
+    expect(stderr).toContain('--admin-host 0.0.0.0 is not a loopback address')
+    expect(stderr).toContain('--allow-remote')
+  })
+
   test('bad flags are usage errors', async () => {
     const { code, stderr } = await runCli(['demo', '--port', 'abc'])
     expect(code).toBe(2)

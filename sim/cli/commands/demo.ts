@@ -5,18 +5,16 @@
 import { parseArgs } from 'node:util'
 import { freshSeed } from '../../../mesh/random.ts'
 import { startMesh, type Mesh } from '../../mesh/start-mesh.ts'
-import { startAdminServer, type AdminServer } from '../../admin/admin-server.ts'
-import { startBackgroundLoad, type BackgroundLoad, type LoadUser } from '../../load/background-load.ts'
+import type { LoadUser } from '../../load/background-load.ts'
 import { plainReport } from '../../dashboard/plain-report.ts'
 import { runDashboard, wantsDashboard } from '../../dashboard/run-dashboard.ts'
 import { workloadInfos } from '../../mesh/workload-infos.ts'
 import type { CliIO } from '../io.ts'
 import { intFlag, portFlag, UsageError } from '../usage-error.ts'
 import { portInUseMessage } from '../port-in-use.ts'
-import { configRoutes } from '../../admin/config-routes.ts'
-import { installObservability, type Observability } from '../../admin/install-observability.ts'
 import { ACCESS_LOG_FORMATS, type AccessLogFormat } from '../../../mesh/telemetry/access-log-format.ts'
-import { loadRoutes } from '../../admin/load-routes.ts'
+import { AccessLogError, serveMesh, type ServedMesh } from '../../mesh/serve-mesh.ts'
+import { bindHost } from '../../../mesh/http/bind-address.ts'
 import { ConfigRejectedError, formatDiagnostic } from '../../../mesh/control/index.ts'
 import { MeshError } from '../../../mesh/errors.ts'
 
@@ -51,6 +49,11 @@ Options:
   --config FILE       apply Istio YAML at start (repeatable); an invalid file stops the start
   --access-log FILE   also write every sidecar's access log to FILE (rotated at 10 MB, FILE.1 kept)
   --access-log-format F  text (Istio's TEXT format, default) or json
+  --ca-dir DIR        mesh root CA: load ca-cert.pem + ca-key.pem from DIR, or create them there
+  --no-auto-mtls      plain text unless a DestinationRule says ISTIO_MUTUAL (Istio's enableAutoMtls: false)
+  --admin-host ADDR   admin API address (default 127.0.0.1)
+  --toxiproxy-host ADDR  embedded Toxiproxy API address (default 127.0.0.1)
+  --allow-remote      allow a non-loopback --admin-host / --toxiproxy-host (both APIs can change the mesh)
   --plain             print a stats table every few seconds instead of the dashboard
   -h, --help          this help
 `
@@ -73,6 +76,11 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
       config: { type: 'string', multiple: true },
       'access-log': { type: 'string' },
       'access-log-format': { type: 'string' },
+      'ca-dir': { type: 'string' },
+      'no-auto-mtls': { type: 'boolean' },
+      'admin-host': { type: 'string' },
+      'toxiproxy-host': { type: 'string' },
+      'allow-remote': { type: 'boolean' },
       plain: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -93,37 +101,39 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
   const accessLogFormat = (values['access-log-format'] ?? 'text') as AccessLogFormat
   if (!ACCESS_LOG_FORMATS.includes(accessLogFormat)) throw new UsageError(`--access-log-format must be text or json, got "${values['access-log-format']}"`)
   for (const extra of values.with ?? []) if (extra !== 'httpbin') throw new UsageError(`--with knows only "httpbin", got "${extra}"`)
+  // Refused before anything listens: both APIs can reconfigure the mesh.
+  const allowRemote = values['allow-remote'] ?? false
+  const adminHost = bindHost(values['admin-host'], { allowRemote, flag: '--admin-host' })
+  const toxiproxyHost = bindHost(values['toxiproxy-host'], { allowRemote, flag: '--toxiproxy-host' })
 
   let mesh: Mesh | undefined
-  let admin: AdminServer | undefined
-  let load: BackgroundLoad | undefined
-  let obs: Observability | undefined
+  let served: ServedMesh | undefined
   const stopTimers: Array<() => void> = []
-  const closers: Array<() => Promise<void>> = []
   try {
     mesh = await startMesh({
       seed,
       ingressPort,
       withHttpbin: values.with?.includes('httpbin'),
       configFiles: values.config,
-      toxiproxy: toxiproxyUrl ? { url: toxiproxyUrl.replace(/\/$/, '') } : { port: toxiproxyPort },
+      toxiproxy: toxiproxyUrl ? { url: toxiproxyUrl.replace(/\/$/, '') } : { port: toxiproxyPort, host: toxiproxyHost, allowRemote },
+      security: { caDir: values['ca-dir'], autoMtls: !values['no-auto-mtls'] },
     }).catch((err) => {
       const ports = [{ port: ingressPort, flag: '--port' }, { port: toxiproxyPort, flag: '--toxiproxy-port' }]
       throw portInUseMessage(err, ...ports) ?? configFileError(err) ?? toxiproxyError(err, toxiproxyUrl) ?? err
     })
-    const accessLog = values['access-log']
-    obs = await installObservability(mesh, { accessLogFile: accessLog, accessLogFormat }).catch((err: Error) => {
-      throw new UsageError(`--access-log: cannot open ${accessLog}: ${err.message}`)
-    })
-    if (mesh.links) obs.tcp.add(mesh.links)
-    const loadApi = loadRoutes(mesh)
-    closers.push(() => loadApi.close())
-    admin = await startAdminServer(mesh, { port: adminPort, routes: [configRoutes(mesh), loadApi.routes, ...obs.routes] }).catch((err) => {
+    served = await serveMesh(mesh, {
+      adminPort,
+      adminHost,
+      allowRemote,
+      rps: values['no-load'] ? 0 : rps,
+      user,
+      accessLogFile: values['access-log'],
+      accessLogFormat,
+    }).catch((err) => {
+      if (err instanceof AccessLogError) throw new UsageError(`--access-log: ${err.message}`)
       throw portInUseMessage(err, { port: adminPort, flag: '--admin-port' }) ?? err
     })
-    if (!values['no-load']) {
-      load = startBackgroundLoad({ target: mesh.ingressUrl, rps, user, clock: mesh.clock, random: mesh.random.stream('load/users') })
-    }
+    const { admin, load, observability } = served
     io.stdout(
       `meshdojo ready: Bookinfo at ${mesh.ingressUrl}/productpage · admin ${admin.url} · toxiproxy ${mesh.links?.url ?? 'off'} · seed ${seed}` +
         ` · load ${load ? `${rps} rps (${user})` : 'off'} · Ctrl-C to stop`,
@@ -131,7 +141,7 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
     const m = mesh
     if (wantsDashboard(io.isTTY, values.plain)) {
       // The terminal dashboard until q / Ctrl-C; stopTimers gives the terminal back before the mesh shuts down.
-      const dashboard = runDashboard({ mesh: m, adminUrl: admin.url, load, logs: obs.logs })
+      const dashboard = runDashboard({ mesh: m, adminUrl: admin.url, load, logs: observability.logs })
       stopTimers.push(() => void dashboard.close())
       await Promise.race([io.interrupted, dashboard.closed])
     } else {
@@ -141,10 +151,7 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
     return 0
   } finally {
     for (const stop of stopTimers) stop()
-    await load?.stop()
-    await admin?.close()
-    for (const close of closers) await close()
+    await served?.close()
     await mesh?.close()
-    await obs?.close()
   }
 }
