@@ -1,8 +1,9 @@
 /**
- * Golden signals over a rolling window: one bucket per second (count, failures, codes, flags and an
- * HDR latency histogram), merged on read. Exact enough for p99 (2 significant digits) and small.
+ * Golden signals over a rolling window: one bucket per second (count, failures, codes, flags and a
+ * latency sketch with 1% relative error), merged on read. Reading a 10 s window of every workload
+ * and edge costs well under a millisecond, so dashboards can refresh every second.
  */
-import hdr from 'hdr-histogram-js'
+import { LatencySketch } from './latency-sketch.ts'
 
 const BUCKETS = 120
 
@@ -12,7 +13,7 @@ interface Bucket {
   failures: number
   codes: Map<number, number>
   flags: Map<string, number>
-  latency: hdr.Histogram
+  latency: LatencySketch
 }
 
 export interface WindowSummary {
@@ -45,7 +46,7 @@ export class RollingWindow {
     if (isFailure(status)) bucket.failures++
     bucket.codes.set(status, (bucket.codes.get(status) ?? 0) + 1)
     bucket.flags.set(flags, (bucket.flags.get(flags) ?? 0) + 1)
-    bucket.latency.recordValue(Math.max(1, Math.round(durationMs * 1000))) // microseconds
+    bucket.latency.record(durationMs)
   }
 
   /** The last `seconds` complete-or-current seconds ending at `nowEpochMs`. */
@@ -56,34 +57,29 @@ export class RollingWindow {
     let failures = 0
     const codes: Record<string, number> = {}
     const flags: Record<string, number> = {}
-    let merged: hdr.Histogram | undefined
+    const merged = new LatencySketch()
     for (const bucket of this.ring) {
       if (!bucket || bucket.second < first || bucket.second > last) continue
       count += bucket.count
       failures += bucket.failures
       for (const [code, n] of bucket.codes) codes[code] = (codes[code] ?? 0) + n
       for (const [flag, n] of bucket.flags) flags[flag] = (flags[flag] ?? 0) + n
-      merged ??= newHistogram()
       merged.add(bucket.latency)
     }
-    if (count === 0 || !merged) return EMPTY_SUMMARY
-    const ms = (p: number) => merged!.getValueAtPercentile(p) / 1000
+    if (count === 0) return EMPTY_SUMMARY
+    const [p50Ms, p95Ms, p99Ms] = merged.percentiles([50, 95, 99]) as [number, number, number]
     const observedSeconds = Math.min(seconds, Math.max(1, (nowEpochMs - (this.firstEpochMs ?? nowEpochMs)) / 1000))
-    return { requests: count, rps: count / observedSeconds, successRate: (count - failures) / count, p50Ms: ms(50), p95Ms: ms(95), p99Ms: ms(99), codes, flags }
+    return { requests: count, rps: count / observedSeconds, successRate: (count - failures) / count, p50Ms, p95Ms, p99Ms, codes, flags }
   }
 
   private bucket(second: number): Bucket {
     const slot = second % BUCKETS
     let bucket = this.ring[slot]
     if (!bucket || bucket.second !== second) {
-      bucket = { second, count: 0, failures: 0, codes: new Map(), flags: new Map(), latency: bucket?.latency ?? newHistogram() }
-      bucket.latency.reset()
+      bucket = { second, count: 0, failures: 0, codes: new Map(), flags: new Map(), latency: bucket?.latency ?? new LatencySketch() }
+      bucket.latency.clear()
       this.ring[slot] = bucket
     }
     return bucket
   }
-}
-
-function newHistogram(): hdr.Histogram {
-  return hdr.build({ bitBucketSize: 'packed', numberOfSignificantValueDigits: 2, lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, useWebAssembly: false })
 }
