@@ -74,8 +74,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-/** Entry point: exits with the command's code; a second Ctrl-C or a 2 s shutdown overrun forces it. */
-async function main(): Promise<void> {
+/** Entry point (bin/meshdojo.js): exits with the command's code; a 2 s shutdown overrun forces it. */
+export async function main(): Promise<void> {
   const io = processIO()
   const code = await runCli(process.argv.slice(2), io)
   process.exitCode = code
@@ -83,5 +83,3 @@ async function main(): Promise<void> {
   setTimeout(() => process.exit(code), 2_000).unref()
 }
 
-const invokedDirectly = process.argv[1] && /bin\/meshdojo(\.js)?$|sim\/cli\/main\.ts$/.test(process.argv[1])
-if (invokedDirectly) await main()

@@ -4,7 +4,7 @@
  * latency percentiles the way `fortio load` prints them.
  */
 import { request, type Dispatcher } from 'undici'
-import hdr from 'hdr-histogram-js'
+import { LatencySketch } from '../../mesh/telemetry/latency-sketch.ts'
 import type { Clock } from '../../mesh/clock.ts'
 
 export interface LoadRunOptions {
@@ -38,7 +38,8 @@ const MAX_REQUESTS = 1_000_000
 
 export async function runLoad(options: LoadRunOptions): Promise<LoadResult> {
   const { clock } = options
-  const histogram = hdr.build({ bitBucketSize: 'packed', numberOfSignificantValueDigits: 3, useWebAssembly: false })
+  const latencies = new LatencySketch()
+  let maxMs = 0
   const codes: Record<string, number> = {}
   const started = clock.now()
   const deadline = options.durationMs ? started + options.durationMs : Infinity
@@ -59,16 +60,17 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadResult> {
         // fortio counts socket errors as code -1
       }
       const elapsed = clock.now() - t0
-      histogram.recordValue(Math.max(1, Math.round(elapsed * 1000)))
+      latencies.record(elapsed)
+      maxMs = Math.max(maxMs, elapsed)
       codes[code] = (codes[code] ?? 0) + 1
       if (perWorkerGapMs > elapsed) await clock.sleep(perWorkerGapMs - elapsed, options.signal).catch(() => {})
     }
   }
   await Promise.all(Array.from({ length: workers }, (_, i) => worker(i)))
   const durationMs = clock.now() - started
-  const ms = (p: number) => histogram.getValueAtPercentile(p) / 1000
+  const [p50Ms, p75Ms, p90Ms, p99Ms] = latencies.percentiles([50, 75, 90, 99]) as [number, number, number, number]
   const done = Object.values(codes).reduce((a, b) => a + b, 0)
-  return { requests: done, codes, durationMs, p50Ms: ms(50), p75Ms: ms(75), p90Ms: ms(90), p99Ms: ms(99), maxMs: histogram.maxValue / 1000, actualQps: done / Math.max(0.001, durationMs / 1000) }
+  return { requests: done, codes, durationMs, p50Ms, p75Ms, p90Ms, p99Ms, maxMs, actualQps: done / Math.max(0.001, durationMs / 1000) }
 }
 
 /** The lines `fortio load` ends with: code counts with percentages, then latency targets in seconds. */

@@ -4,7 +4,6 @@
  * port 0 means a free port. `close()` stops every server, socket and timer it started.
  */
 import { readFile } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
 import { systemClock, type Clock } from '../../mesh/clock.ts'
 import { randomSource, type RandomSource } from '../../mesh/random.ts'
 import { ServiceRegistry } from '../../mesh/control/registry.ts'
@@ -19,9 +18,10 @@ import { MeshSecurity } from '../../mesh/security/mesh-security.ts'
 import { RunningWorkload } from './workload-runtime.ts'
 import { bookinfoWorkloads, httpbinWorkloads, type WorkloadSpec } from './topology.ts'
 import { startMeshLinks, type LinkOptions, type MeshLinks } from './toxiproxy-links.ts'
+import { packagePath } from '../package-root.ts'
 
 /** Istio's own gateway config for Bookinfo, applied at start as the default ingress routing. */
-export const DEFAULT_GATEWAY_FILE = fileURLToPath(new URL('../../samples/istio/bookinfo-gateway.yaml', import.meta.url))
+export const DEFAULT_GATEWAY_FILE = packagePath(import.meta.url, 'samples', 'istio', 'bookinfo-gateway.yaml')
 
 export interface MeshOptions {
   readonly seed: number

@@ -1,13 +1,13 @@
 /** The shipped scenarios (scenarios/*.yaml) by name, in lesson order, and how a name or path resolves to a file. */
 import { existsSync, readdirSync } from 'node:fs'
 import { isAbsolute, join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { suggest } from '../../mesh/control/parse/fields.ts'
 import { UsageError } from '../cli/usage-error.ts'
 import type { ScenarioLoader } from './load-scenario.ts'
 import type { Scenario } from './types.ts'
+import { packagePath } from '../package-root.ts'
 
-export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url))
+export const SCENARIOS_DIR = packagePath(import.meta.url, 'scenarios')
 
 /** Every scenario in `dir`, loaded and validated, sorted by `order` then name. */
 export function listScenarios(loader: ScenarioLoader, dir = SCENARIOS_DIR): Scenario[] {

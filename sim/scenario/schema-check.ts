@@ -3,12 +3,12 @@
  * and turns ajv's errors into one problem per place: the field path and what was expected there.
  */
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { renderValue } from '../../mesh/control/diagnostics.ts'
 import { suggest } from '../../mesh/control/parse/fields.ts'
+import { packagePath } from '../package-root.ts'
 
-export const SCHEMA_FILE = fileURLToPath(new URL('../../scenarios/schema.json', import.meta.url))
+export const SCHEMA_FILE = packagePath(import.meta.url, 'scenarios', 'schema.json')
 
 /** A problem before it is given a file and a line. */
 export interface SchemaProblem {
