@@ -44,12 +44,16 @@ export function breakerLimits(pool: ConnectionPoolSettings | undefined): Breaker
 export class BreakerState {
   busyConnections = 0
   active = 0
+  /** No limit set (Istio's default): nothing can overflow, so only `active` is counted. */
+  readonly unlimited: boolean
   private readonly queue: Array<() => void> = []
 
   constructor(
     readonly limits: BreakerLimits,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.unlimited = limits.maxConnections === UNLIMITED && limits.maxPending === UNLIMITED && limits.maxRequests === UNLIMITED
+  }
 
   get pending(): number {
     return this.queue.length
@@ -104,6 +108,14 @@ export class BreakerState {
 export function circuitBreaker(state: BreakerState, clock: Clock, counters?: Counters): Filter {
   return (next) =>
     async function circuitBreakerFilter(req) {
+      if (state.unlimited) {
+        state.active++
+        try {
+          return await next(req)
+        } finally {
+          state.active--
+        }
+      }
       const admitted = state.acquire(req.signal)
       if (admitted === 'overflow') {
         counters?.inc('upstream_rq_pending_overflow')

@@ -45,7 +45,12 @@ export function retry(
       for (let attempt = 1; ; attempt++) {
         // Counted when the try starts, so a route timeout that cuts a try short still reports it.
         req.info.attempts = attempt
-        const outcome = await settle(next(attemptRequest(req, attempt, tried, policy)))
+        let outcome: Outcome
+        try {
+          outcome = { ok: true, res: await next(attemptRequest(req, attempt, tried, policy)) }
+        } catch (err) {
+          outcome = { ok: false, err }
+        }
         if (req.info.upstreamHost) tried.add(req.info.upstreamHost)
         if (!isRetriable(policy, outcome)) return unwrap(outcome)
         if (attempt > policy.attempts) {
@@ -67,9 +72,11 @@ export function retry(
     }
 }
 
+const NO_HOSTS: ReadonlySet<string> = Object.freeze(new Set<string>())
+
 function attemptRequest(req: MeshRequest, attempt: number, tried: ReadonlySet<string>, policy: HTTPRetry): MeshRequest {
   const headers = { ...req.headers, 'x-envoy-attempt-count': String(attempt) }
-  const triedHosts = policy.retryIgnorePreviousHosts ? new Set(tried) : new Set<string>()
+  const triedHosts = policy.retryIgnorePreviousHosts && tried.size > 0 ? new Set(tried) : NO_HOSTS
   return {
     ...req,
     headers,
@@ -106,12 +113,6 @@ export function isRetriable(policy: HTTPRetry, outcome: Outcome): boolean {
   }
   return false
 }
-
-const settle = (p: Promise<MeshResponse>): Promise<Outcome> =>
-  p.then(
-    (res): Outcome => ({ ok: true, res }),
-    (err: unknown): Outcome => ({ ok: false, err }),
-  )
 
 function unwrap(outcome: Outcome): MeshResponse {
   if (!outcome.ok) throw outcome.err

@@ -27,6 +27,9 @@ export function perTryTimeout(ms: number, clock: Clock, counters?: Counters): Fi
     }
 }
 
+/** Why a timer that did not fire was disarmed: one shared value, not a DOMException per request. */
+const DISARMED = Object.freeze(new Error('timer disarmed'))
+
 async function raceTimeout<R extends { signal: AbortSignal }, T>(
   ms: number,
   kind: 'route-timeout' | 'per-try-timeout',
@@ -41,9 +44,11 @@ async function raceTimeout<R extends { signal: AbortSignal }, T>(
   const disarm = new AbortController()
   if (req.signal.aborted) inner.abort(req.signal.reason)
   else req.signal.addEventListener('abort', () => inner.abort(req.signal.reason), { once: true })
-  const timedOut = new UpstreamFailure(kind)
+  // Made only when the timer fires: an Error captures a stack trace, microseconds on every request.
+  let timedOut: UpstreamFailure | undefined
   const timer = clock.sleep(ms, disarm.signal).then(() => {
     counters?.inc(kind === 'route-timeout' ? 'upstream_rq_timeout' : 'upstream_rq_per_try_timeout')
+    timedOut = new UpstreamFailure(kind)
     inner.abort(timedOut)
     throw timedOut
   })
@@ -51,9 +56,9 @@ async function raceTimeout<R extends { signal: AbortSignal }, T>(
     return await Promise.race([next({ ...req, signal: inner.signal }), timer])
   } catch (err) {
     // The inner call sees its signal aborted and rethrows the reason; report the timeout itself.
-    throw inner.signal.reason === timedOut ? timedOut : err
+    throw timedOut !== undefined && inner.signal.reason === timedOut ? timedOut : err
   } finally {
-    disarm.abort()
+    disarm.abort(DISARMED)
     timer.catch(() => {})
   }
 }

@@ -4,12 +4,12 @@
  * one trace, provided the apps propagate the headers (Bookinfo's do). Mirror copies are not sampled.
  */
 import { withHeaders, type Filter } from '../filter.ts'
-import { childSpan, contextHeaders, extractContext } from '../telemetry/trace-context.ts'
+import { childSpan, contextHeaders, extractContext, spanIds, type IdSource } from '../telemetry/trace-context.ts'
 
-export function tracing(): Filter {
+export function tracing(ids: IdSource = spanIds()): Filter {
   return (next) =>
     function tracingFilter(req) {
-      const span = childSpan(extractContext(req.headers), !req.info.mirrored)
+      const span = childSpan(extractContext(req.headers), ids, !req.info.mirrored)
       req.info.span = span
       return next(withHeaders(req, contextHeaders(span)))
     }

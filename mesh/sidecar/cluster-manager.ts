@@ -10,6 +10,9 @@ import type { TrafficPolicyFields } from '../control/types.ts'
 import { UpstreamCluster, clusterName, type ClusterKey } from './cluster.ts'
 import type { TransportSecurity } from '../security/mesh-security.ts'
 
+/** Same name and same settings: the same cluster, whose state survives the push. */
+const clusterId = (key: ClusterKey, policy: TrafficPolicyFields) => `${clusterName(key)}#${JSON.stringify(policy)}`
+
 export class ClusterManager {
   private clusters = new Map<string, UpstreamCluster>()
   private used = new Set<string>()
@@ -28,10 +31,15 @@ export class ClusterManager {
     this.used = new Set()
   }
 
+  /** Keeps an existing cluster through this generation without creating one (lazily built routes). */
+  reserve(key: ClusterKey, policy: TrafficPolicyFields): void {
+    const id = clusterId(key, policy)
+    if (this.clusters.has(id)) this.used.add(id)
+  }
+
   get(key: ClusterKey, policy: TrafficPolicyFields): UpstreamCluster {
     const name = clusterName(key)
-    const signature = JSON.stringify(policy)
-    const id = `${name}#${signature}`
+    const id = clusterId(key, policy)
     this.used.add(id)
     let cluster = this.clusters.get(id)
     if (!cluster) {

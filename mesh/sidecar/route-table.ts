@@ -8,7 +8,7 @@ import type { Clock } from '../clock.ts'
 import { compose, type Filter, type Handler, type MeshRequest, type MeshResponse } from '../filter.ts'
 import type { RandomSource, Random } from '../random.ts'
 import type { ServiceRegistry } from '../control/registry.ts'
-import type { ConfigSnapshot, Destination, DestinationRule, HTTPMatchRequest, HTTPRoute, VirtualService } from '../control/types.ts'
+import type { ConfigSnapshot, Destination, DestinationRule, HTTPMatchRequest, HTTPRoute, TrafficPolicyFields, VirtualService } from '../control/types.ts'
 import { authorityToFqdn, hostMatches, toFqdn } from '../control/hosts.ts'
 import { UpstreamFailure } from '../upstream-failure.ts'
 import { compileMatch, type RequestPredicate } from '../filters/route-match.ts'
@@ -22,7 +22,7 @@ import { mirror, type MirrorTarget } from '../filters/mirror.ts'
 import { routeTimeout, perTryTimeout } from '../filters/timeout.ts'
 import { retry, MESH_DEFAULT_RETRY } from '../filters/retry.ts'
 import type { ClusterManager } from './cluster-manager.ts'
-import type { UpstreamCluster } from './cluster.ts'
+import type { ClusterKey, UpstreamCluster } from './cluster.ts'
 import { clusterName } from './cluster.ts'
 import { effectivePolicy } from './traffic-policy.ts'
 
@@ -117,7 +117,11 @@ function sidecarHosts(snapshot: ConfigSnapshot, ctx: CompileContext): VirtualHos
   }
   for (const service of ctx.deps.registry.list()) {
     if (claimed.has(service.fqdn)) continue
-    hosts.push({ patterns: [service.fqdn], port: service.port, entries: [{ matches: () => true, handler: ctx.defaultRoute(service.fqdn) }] })
+    // Built on first use: a sidecar calls few of the mesh's services, and a route chain plus a
+    // cluster for every one of them would cost N² at N services. A cluster that already exists
+    // keeps its state (outlier ejections, counters) across the push.
+    ctx.reserveDefault(service.fqdn)
+    hosts.push({ patterns: [service.fqdn], port: service.port, entries: [{ matches: () => true, handler: lazy(() => ctx.defaultRoute(service.fqdn)) }] })
   }
   return hosts
 }
@@ -256,6 +260,18 @@ class CompileContext {
 
   /** The cluster a destination names, or undefined when Envoy would have none (unknown host or subset → NC). */
   cluster(dest: Destination, namespace: string): UpstreamCluster | undefined {
+    const spec = this.clusterSpec(dest, namespace)
+    return spec && this.deps.clusters.get(spec.key, spec.policy)
+  }
+
+  /** Keeps the default route's cluster of `fqdn` through this push if it exists; creates nothing. */
+  reserveDefault(fqdn: string): void {
+    const spec = this.clusterSpec({ host: fqdn }, this.deps.registry.service(fqdn)?.namespace ?? 'default')
+    if (spec) this.deps.clusters.reserve(spec.key, spec.policy)
+  }
+
+  /** The cluster a destination names and its traffic policy, or undefined when Envoy would have none. */
+  private clusterSpec(dest: Destination, namespace: string): { key: ClusterKey; policy: TrafficPolicyFields } | undefined {
     const fqdn = toFqdn(dest.host, namespace)
     const service = this.deps.registry.service(fqdn)
     if (!service) return undefined
@@ -263,10 +279,10 @@ class CompileContext {
     const rule = findRule(this.snapshot.destinationRules, fqdn)
     const subset = dest.subset === undefined ? undefined : rule?.spec.subsets.find((s) => s.name === dest.subset)
     if (dest.subset !== undefined && !subset) return undefined
-    return this.deps.clusters.get(
-      { fqdn, service: service.name, port, subset: dest.subset, labels: subset?.labels ?? {} },
-      effectivePolicy(rule?.spec, subset, port),
-    )
+    return {
+      key: { fqdn, service: service.name, port, subset: dest.subset, labels: subset?.labels ?? {} },
+      policy: effectivePolicy(rule?.spec, subset, port),
+    }
   }
 }
 
@@ -298,6 +314,12 @@ function destinationInfo(cluster: UpstreamCluster): Filter {
       req.info.destinationService = fqdn
       return next(req)
     }
+}
+
+/** A handler built the first time it is called. */
+function lazy(build: () => Handler): Handler {
+  let handler: Handler | undefined
+  return (req) => (handler ??= build())(req)
 }
 
 function portOf(authority: string): number | undefined {
