@@ -139,10 +139,12 @@ export function localReply(status: number, body: string, headers: HeaderMap = {}
 
 /** Copies `req` with some headers set (undefined removes); filters never mutate a request's headers. */
 export function withHeaders(req: MeshRequest, changes: HeaderMap): MeshRequest {
-  const headers: HeaderMap = { ...req.headers }
-  for (const [name, value] of Object.entries(changes)) {
-    if (value === undefined) delete headers[name]
-    else headers[name] = value
+  // Built key by key rather than copied and `delete`d: deleting makes V8 objects slow dictionaries.
+  const headers: HeaderMap = {}
+  for (const name in req.headers) if (!(name in changes)) headers[name] = req.headers[name]
+  for (const name in changes) {
+    const value = changes[name]
+    if (value !== undefined) headers[name] = value
   }
   return { ...req, headers }
 }

@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream'
 import { TLSSocket, type SecureContext } from 'node:tls'
 import type { Clock } from '../clock.ts'
 import { newStreamInfo, type Handler, type MeshRequest, type MeshResponse } from '../filter.ts'
-import { stripHopByHop } from './hop-by-hop.ts'
+import { withoutHopByHop } from './hop-by-hop.ts'
 
 /** One finished exchange as the listener saw it. */
 export interface Exchange {
@@ -203,7 +203,7 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, option
     path: req.url ?? '/',
     authority: req.headers.host ?? '',
     scheme: 'http',
-    headers: stripHopByHop(req.headers),
+    headers: withoutHopByHop(req.headers),
     body,
     signal: downstream.signal,
     info,
@@ -214,7 +214,7 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, option
   } catch (err) {
     response = { status: 500, headers: { 'content-type': 'text/plain' }, body: `internal error: ${(err as Error).message}` }
   }
-  const headers = stripHopByHop({ ...response.headers })
+  const headers = withoutHopByHop(response.headers)
   let responseBytes = 0
   const complete = () => {
     finished = true
