@@ -4,20 +4,9 @@
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { bookDetails } from '../../bookinfo/details/app.ts'
 
-export const APP_BODY = Buffer.from(
-  JSON.stringify({
-    id: 10000,
-    author: 'William Shakespeare',
-    year: 1595,
-    type: 'paperback',
-    pages: 200,
-    publisher: 'PublisherA',
-    language: 'English',
-    'ISBN-10': '1234567890',
-    'ISBN-13': '123-1234567890',
-  }),
-)
+export const APP_BODY = Buffer.from(JSON.stringify(bookDetails(10000)))
 
 const HEADERS = { 'content-type': 'application/json', 'content-length': String(APP_BODY.length) }
 

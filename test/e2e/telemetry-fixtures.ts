@@ -44,31 +44,7 @@ export function record(overrides: Partial<Omit<RequestRecord, 'flags'>> & { flag
   }
 }
 
-export interface CapturedIO extends CliIO {
-  readonly out: string[]
-  readonly err: string[]
-  /** Resolves `interrupted`, as Ctrl-C would. */
-  interrupt(): void
-  stdoutText(): string
-}
-
-export function captureIO(): CapturedIO {
-  const out: string[] = []
-  const err: string[] = []
-  let interrupt = () => {}
-  const interrupted = new Promise<void>((resolve) => (interrupt = resolve))
-  return {
-    out,
-    err,
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
-    isTTY: false,
-    interrupted,
-    interrupt: () => interrupt(),
-    stdoutText: () => out.join('\n'),
-    readStdin: async () => '',
-  }
-}
+export { captureIO, type CapturedIO } from '../support/cli-io.ts'
 
 /** Istio's TEXT access-log format, one named group per field (optionally after a `[workload direction] ` prefix). */
 export const ISTIO_TEXT_LINE = new RegExp(

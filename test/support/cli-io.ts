@@ -6,6 +6,8 @@ export interface CapturedIO extends CliIO {
   readonly err: string[]
   /** Resolves `interrupted`, as Ctrl-C would. */
   interrupt(): void
+  /** Everything written to stdout, one write per line. */
+  stdoutText(): string
 }
 
 export function captureIO(stdin = ''): CapturedIO {
@@ -19,6 +21,7 @@ export function captureIO(stdin = ''): CapturedIO {
     isTTY: false,
     interrupted,
     interrupt: () => interrupt(),
+    stdoutText: () => out.join('\n'),
     stdout: (t) => void out.push(t),
     stderr: (t) => void err.push(t),
     readStdin: async () => stdin,
