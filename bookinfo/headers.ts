@@ -5,11 +5,8 @@ import { reinjectB3 } from './b3.ts'
 /** Header name (lower case) to value, ready for undici's `request({ headers })`. */
 export type ForwardHeaders = Record<string, string>
 
-/**
- * Copied verbatim by productpage, details and reviews (Istio: "keep this in sync").
- * productpage handles B3 through its propagator and `end-user` through the session, so neither is here.
- */
-export const SHARED_FORWARD_HEADERS: readonly string[] = Object.freeze([
+/** The tracers' context headers among those the apps copy (all but B3, listed below). */
+const TRACER_HEADERS: readonly string[] = Object.freeze([
   'x-request-id',
   'x-ot-span-context',
   'x-datadog-trace-id',
@@ -20,11 +17,13 @@ export const SHARED_FORWARD_HEADERS: readonly string[] = Object.freeze([
   'x-cloud-trace-context',
   'grpc-trace-bin',
   'sw8',
-  'user-agent',
-  'cookie',
-  'authorization',
-  'jwt',
 ])
+
+/**
+ * Copied verbatim by productpage, details and reviews (Istio: "keep this in sync").
+ * productpage handles B3 through its propagator and `end-user` through the session, so neither is here.
+ */
+export const SHARED_FORWARD_HEADERS: readonly string[] = Object.freeze([...TRACER_HEADERS, 'user-agent', 'cookie', 'authorization', 'jwt'])
 
 /** Zipkin's multi-header B3 context. */
 export const B3_HEADERS: readonly string[] = Object.freeze([
@@ -49,20 +48,7 @@ export const BACKEND_FORWARD_HEADERS: readonly string[] = Object.freeze([
  * Trace context. An app built with `propagateTraceHeaders: false` "forgets" these, which breaks the
  * trace at that app (a lesson); identity and session headers still flow.
  */
-export const TRACE_CONTEXT_HEADERS: ReadonlySet<string> = new Set([
-  'x-request-id',
-  'x-ot-span-context',
-  'x-datadog-trace-id',
-  'x-datadog-parent-id',
-  'x-datadog-sampling-priority',
-  'traceparent',
-  'tracestate',
-  'x-cloud-trace-context',
-  'grpc-trace-bin',
-  'sw8',
-  ...B3_HEADERS,
-  B3_SINGLE_HEADER,
-])
+export const TRACE_CONTEXT_HEADERS: ReadonlySet<string> = new Set([...TRACER_HEADERS, ...B3_HEADERS, B3_SINGLE_HEADER])
 
 export interface PropagationOptions {
   /** false: drop every header in TRACE_CONTEXT_HEADERS. */
