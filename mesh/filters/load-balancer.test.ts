@@ -3,11 +3,13 @@ import { ManualClock } from '../clock.ts'
 import { loadBalancer } from './load-balancer.ts'
 import { OutlierDetector } from './outlier-detection.ts'
 import { algorithm } from '../sidecar/lb-algorithms.ts'
+import { hashCookieOf, hashKeyOf } from '../sidecar/hash-key.ts'
 import { sfc32 } from '../random.ts'
 import { UpstreamFailure } from '../upstream-failure.ts'
 import { get } from '../../test/support/requests.ts'
 import type { Endpoint } from '../control/registry.ts'
-import type { MeshRequest } from '../filter.ts'
+import type { MeshRequest, MeshResponse } from '../filter.ts'
+import type { ConsistentHashKey } from '../control/types.ts'
 
 const endpoint = (version: string): Endpoint => ({
   workload: `reviews-${version}`,
@@ -95,5 +97,75 @@ describe('load balancer', () => {
       for (let i = 0; i < 10; i++) await handler(get('/'))
     }
     for (const hostsSeen of picks.values()) expect(hostsSeen.size).toBe(1)
+  })
+
+  describe('consistent hash on a cookie', () => {
+    function cookieBalancer(spec: ConsistentHashKey, answer: Partial<MeshResponse> = {}) {
+      const seen: string[] = []
+      const handler = loadBalancer({
+        hosts: () => hosts,
+        algorithm: algorithm('CONSISTENT_HASH', sfc32(3), () => 0),
+        active: new Map(),
+        hashKey: hashKeyOf(spec),
+        hashCookie: hashCookieOf(spec, sfc32(5)),
+      })(async (req: MeshRequest) => {
+        seen.push(req.upstream!.workload)
+        return { status: 200, headers: {}, body: null, ...answer }
+      })
+      return { handler, seen }
+    }
+    const replay = (setCookie: unknown) => String(setCookie).split(';')[0]!
+
+    test('with a ttl, a request without the cookie gets one; replaying it keeps the host', async () => {
+      const { handler, seen } = cookieBalancer({ kind: 'cookie', name: 'lb', path: '/api', ttlMs: 90_500 })
+      const first = await handler(get('/'))
+      expect(first.headers['set-cookie']).toMatch(/^lb="[0-9a-f]{16}"; Max-Age=90; Path=\/api; HttpOnly$/)
+      for (let i = 0; i < 10; i++) {
+        const res = await handler(get('/', { cookie: `other=1; ${replay(first.headers['set-cookie'])}` }))
+        expect(res.headers['set-cookie']).toBeUndefined()
+      }
+      expect(new Set(seen).size).toBe(1)
+    })
+
+    test('new clients get different cookies, and so spread over the hosts', async () => {
+      const { handler, seen } = cookieBalancer({ kind: 'cookie', name: 'lb', ttlMs: 60_000 })
+      const cookies = new Set<string>()
+      for (let i = 0; i < 60; i++) cookies.add(replay((await handler(get('/'))).headers['set-cookie']))
+      expect(cookies.size).toBe(60)
+      expect(new Set(seen)).toEqual(new Set(['reviews-v1', 'reviews-v2', 'reviews-v3']))
+    })
+
+    test('a ttl of 0 gives a session cookie (no Max-Age), as in Envoy', async () => {
+      const res = await cookieBalancer({ kind: 'cookie', name: 'lb', ttlMs: 0 }).handler(get('/'))
+      expect(res.headers['set-cookie']).toMatch(/^lb="[0-9a-f]{16}"; HttpOnly$/)
+    })
+
+    test('without a ttl nothing is generated: no Set-Cookie, a random host', async () => {
+      const { handler, seen } = cookieBalancer({ kind: 'cookie', name: 'lb' })
+      for (let i = 0; i < 30; i++) expect((await handler(get('/'))).headers['set-cookie']).toBeUndefined()
+      expect(new Set(seen).size).toBe(3)
+    })
+
+    test('an empty cookie counts as none', async () => {
+      const res = await cookieBalancer({ kind: 'cookie', name: 'lb', ttlMs: 1000 }).handler(get('/', { cookie: 'lb=' }))
+      expect(res.headers['set-cookie']).toMatch(/^lb="/)
+    })
+
+    test("the upstream's own Set-Cookie headers are kept, ours comes last", async () => {
+      const spec: ConsistentHashKey = { kind: 'cookie', name: 'lb', ttlMs: 1000 }
+      const one = await cookieBalancer(spec, { headers: { 'set-cookie': 'session=a' } }).handler(get('/'))
+      expect(one.headers['set-cookie']).toEqual(['session=a', expect.stringMatching(/^lb="/)])
+      const two = await cookieBalancer(spec, { headers: { 'set-cookie': ['a=1', 'b=2'] } }).handler(get('/'))
+      expect(two.headers['set-cookie']).toEqual(['a=1', 'b=2', expect.stringMatching(/^lb="/)])
+    })
+
+    test('retries of one request reuse its generated cookie, so they stay on its host', async () => {
+      const { handler, seen } = cookieBalancer({ kind: 'cookie', name: 'lb', ttlMs: 1000 })
+      const req = get('/')
+      const first = await handler({ ...req, attempt: { number: 1, triedHosts: new Set() } })
+      const retry = await handler({ ...req, attempt: { number: 2, triedHosts: new Set([req.info.upstreamHost]) } })
+      expect(retry.headers['set-cookie']).toBe(first.headers['set-cookie'])
+      expect(seen[1]).toBe(seen[0])
+    })
   })
 })

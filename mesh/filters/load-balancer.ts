@@ -2,11 +2,14 @@
  * Host selection: ready endpoints of the cluster, minus hosts outlier detection ejected (unless the
  * healthy share falls under minHealthPercent: Envoy's panic mode), minus hosts earlier tries used
  * (retry-previous-hosts) when others remain. No host left → 503 `no healthy upstream` (UH).
+ * A consistent-hash cookie with a ttl that the request lacks is generated, hashed on, and set on the
+ * response (Envoy's addDownstreamSetCookie).
  */
-import type { Filter, MeshRequest } from '../filter.ts'
+import type { Filter, MeshRequest, MeshResponse } from '../filter.ts'
 import type { Endpoint } from '../control/registry.ts'
 import type { Algorithm } from '../sidecar/lb-algorithms.ts'
 import type { OutlierDetector } from './outlier-detection.ts'
+import type { GeneratedCookie } from '../sidecar/hash-key.ts'
 import { UpstreamFailure } from '../upstream-failure.ts'
 
 export interface BalancerDeps {
@@ -18,12 +21,17 @@ export interface BalancerDeps {
   readonly active: Map<string, number>
   /** Consistent-hash key of a request, when the cluster hashes. */
   readonly hashKey?: (req: MeshRequest) => string | undefined
+  /** `httpCookie` with a ttl: the cookie to hand out when `hashKey` finds none. */
+  readonly hashCookie?: (req: MeshRequest) => GeneratedCookie
 }
 
 export function loadBalancer(deps: BalancerDeps): Filter {
   return (next) =>
     async function loadBalancerFilter(req) {
-      const host = choose(req, deps)
+      let key = deps.hashKey?.(req)
+      const generated = key === undefined ? deps.hashCookie?.(req) : undefined
+      if (generated) key = generated.value
+      const host = choose(req, deps, key)
       if (!host) throw new UpstreamFailure('no-healthy-upstream')
       const { info } = req
       info.upstreamHost = host.address
@@ -32,14 +40,15 @@ export function loadBalancer(deps: BalancerDeps): Filter {
       info.destinationVersion = host.labels.version ?? ''
       deps.active.set(host.address, (deps.active.get(host.address) ?? 0) + 1)
       try {
-        return await next({ ...req, upstream: host })
+        const res = await next({ ...req, upstream: host })
+        return generated ? withSetCookie(res, generated.setCookie) : res
       } finally {
         deps.active.set(host.address, (deps.active.get(host.address) ?? 1) - 1)
       }
     }
 }
 
-function choose(req: MeshRequest, deps: BalancerDeps): Endpoint | undefined {
+function choose(req: MeshRequest, deps: BalancerDeps, key: string | undefined): Endpoint | undefined {
   const all = deps.hosts()
   if (all.length === 0) return undefined
   let healthy = all
@@ -50,7 +59,6 @@ function choose(req: MeshRequest, deps: BalancerDeps): Endpoint | undefined {
     healthy = panic ? all : left
   }
   if (healthy.length === 0) return undefined
-  const key = deps.hashKey?.(req)
   const tried = req.attempt?.triedHosts
   // Consistent hashing drops the previous-host predicate, as Istio configures it.
   if (tried && tried.size > 0 && key === undefined) {
@@ -58,4 +66,11 @@ function choose(req: MeshRequest, deps: BalancerDeps): Endpoint | undefined {
     if (fresh.length > 0) healthy = fresh
   }
   return deps.algorithm.pick(healthy, key)
+}
+
+/** Adds a Set-Cookie after any the upstream sent. */
+function withSetCookie(res: MeshResponse, cookie: string): MeshResponse {
+  const had = res.headers['set-cookie']
+  const setCookie = had === undefined ? cookie : [...(Array.isArray(had) ? had : [had]), cookie]
+  return { ...res, headers: { ...res.headers, 'set-cookie': setCookie } }
 }

@@ -16,7 +16,7 @@ import { retryBudget, type RetryBudget } from '../filters/retry.ts'
 import { openPool, sendUpstream, type UpstreamTls } from '../http/upstream-pool.ts'
 import { Counters } from '../telemetry/counters.ts'
 import { algorithm } from './lb-algorithms.ts'
-import { hashKeyOf } from './hash-key.ts'
+import { hashCookieOf, hashKeyOf } from './hash-key.ts'
 import type { TransportSecurity, UpstreamTarget } from '../security/mesh-security.ts'
 
 export interface ClusterKey {
@@ -89,6 +89,7 @@ export class UpstreamCluster {
           outlier: this.outlier,
           active,
           hashKey: hashed ? hashKeyOf(lb!.consistentHash!) : undefined,
+          hashCookie: hashed ? hashCookieOf(lb!.consistentHash!, deps.random) : undefined,
         }),
         ...(this.outlier ? [outlierObserver(this.outlier)] : []),
       ],
