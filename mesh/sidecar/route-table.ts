@@ -88,11 +88,20 @@ export function compileRouteTable(snapshot: ConfigSnapshot, self: ProxyIdentity,
       else if (!exact.has(pattern)) exact.set(pattern, vh)
     }
   }
+  // A sidecar answers for every known service; each service's default virtual host is made the
+  // first time it is called (a sidecar calls few of the mesh's services: N² entries otherwise).
+  const defaultHost = (fqdn: string): VirtualHost | undefined => {
+    const service = self.kind === 'sidecar' ? deps.registry.service(fqdn) : undefined
+    if (!service || service.fqdn !== fqdn) return undefined
+    const vh: VirtualHost = { patterns: [fqdn], port: service.port, entries: [{ matches: always, handler: lazy(() => ctx.defaultRoute(fqdn)) }] }
+    exact.set(fqdn, vh)
+    return vh
+  }
   const listenerPort = deps.listenerPort
   return {
     route(req) {
       const fqdn = authorityToFqdn(req.authority)
-      const vh = exact.get(fqdn) ?? wildcard.find((w) => w.patterns.some((p) => hostMatches(p, fqdn)))
+      const vh = exact.get(fqdn) ?? defaultHost(fqdn) ?? wildcard.find((w) => w.patterns.some((p) => hostMatches(p, fqdn)))
       if (!vh) return Promise.reject(new UpstreamFailure('no-route'))
       // Envoy knows the destination when the route matches, before any filter (a fault) answers.
       if (self.kind === 'sidecar') req.info.destinationService = fqdn
@@ -102,6 +111,8 @@ export function compileRouteTable(snapshot: ConfigSnapshot, self: ProxyIdentity,
     },
   }
 }
+
+const always = () => true
 
 function sidecarHosts(snapshot: ConfigSnapshot, ctx: CompileContext): VirtualHost[] {
   const claimed = new Set<string>()
@@ -115,13 +126,11 @@ function sidecarHosts(snapshot: ConfigSnapshot, ctx: CompileContext): VirtualHos
     patterns.forEach((p) => claimed.add(p))
     hosts.push({ patterns, port: ctx.servicePort(patterns[0]!), entries })
   }
-  for (const service of ctx.deps.registry.list()) {
-    if (claimed.has(service.fqdn)) continue
-    // Built on first use: a sidecar calls few of the mesh's services, and a route chain plus a
-    // cluster for every one of them would cost N² at N services. A cluster that already exists
-    // keeps its state (outlier ejections, counters) across the push.
-    ctx.reserveDefault(service.fqdn)
-    hosts.push({ patterns: [service.fqdn], port: service.port, entries: [{ matches: () => true, handler: lazy(() => ctx.defaultRoute(service.fqdn)) }] })
+  // Default routes are built on first use (see compileRouteTable). A default route's cluster that
+  // already exists keeps its state (outlier ejections, counters) across the push.
+  for (const cluster of ctx.deps.clusters.list()) {
+    const { fqdn, subset } = cluster.key
+    if (subset === undefined && !claimed.has(fqdn)) ctx.reserveDefault(fqdn)
   }
   return hosts
 }
@@ -180,7 +189,7 @@ class CompileContext {
     vs.spec.http.forEach((route, index) => {
       const name = route.name ?? `${vs.meta.name}.${vs.meta.namespace}`
       if (route.match.length === 0) {
-        if (bound(vs.spec.gateways)) entries.push({ matches: () => true, handler: this.routeHandler(vs, route, index, name, undefined) })
+        if (bound(vs.spec.gateways)) entries.push({ matches: always, handler: this.routeHandler(vs, route, index, name, undefined) })
         return
       }
       for (const block of route.match) {

@@ -1,0 +1,90 @@
+/** A sidecar's route table over real sockets: apps are HTTP servers on 127.0.0.1, ephemeral ports. */
+import { once } from 'node:events'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { text } from 'node:stream/consumers'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { systemClock } from '../clock.ts'
+import { randomSource } from '../random.ts'
+import { ServiceRegistry } from '../control/registry.ts'
+import { ConfigStore } from '../control/config-store.ts'
+import type { ConfigSnapshot } from '../control/types.ts'
+import { EMPTY_CONFIG } from './config-feed.ts'
+import { UpstreamFailure } from '../upstream-failure.ts'
+import type { Body } from '../filter.ts'
+import { get } from '../../test/support/requests.ts'
+import { ClusterManager } from './cluster-manager.ts'
+import { compileRouteTable, routeRandoms, type ProxyIdentity } from './route-table.ts'
+
+const SELF: ProxyIdentity = { kind: 'sidecar', workload: 'client-v1', namespace: 'default', labels: { app: 'client', version: 'v1' } }
+
+describe('sidecar route table: default routes', () => {
+  const servers: Server[] = []
+  let registry: ServiceRegistry
+  let clusters: ClusterManager
+
+  /** An app that answers with its own name, registered as the endpoint `<name>-v1` of service `<name>`. */
+  async function app(name: string): Promise<void> {
+    const server = createServer((_req, res) => res.end(name))
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    servers.push(server)
+    registry.addService(name, 9080)
+    registry.upsertEndpoint({ workload: `${name}-v1`, service: name, labels: { app: name, version: 'v1' }, address: `127.0.0.1:${(server.address() as AddressInfo).port}`, ready: true })
+  }
+
+  const compile = (snapshot: ConfigSnapshot = EMPTY_CONFIG) =>
+    compileRouteTable(snapshot, SELF, { clock: systemClock(), randoms: routeRandoms(randomSource(3), SELF.workload), registry, clusters })
+
+  async function call(table: ReturnType<typeof compile>, authority: string): Promise<string> {
+    const res = await table.route(get('/', {}, authority))
+    expect(res.status).toBe(200)
+    return text(res.body as Exclude<Body, null | string | Buffer>)
+  }
+
+  beforeAll(async () => {
+    registry = new ServiceRegistry()
+    await app('details')
+    await app('ratings')
+  })
+  afterEach(async () => clusters?.close())
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))))
+  })
+
+  test('a default route and its cluster are built on the first call to that service, not for every known service', async () => {
+    clusters = new ClusterManager(SELF.workload, registry, { clock: systemClock(), random: randomSource(3) })
+    const table = compile()
+    expect(clusters.list()).toEqual([])
+    expect(await call(table, 'details:9080')).toBe('details')
+    expect(await call(table, 'details.default.svc.cluster.local:9080')).toBe('details')
+    expect(clusters.list().map((c) => c.name)).toEqual(['outbound|9080||details.default.svc.cluster.local'])
+    await expect(table.route(get('/', {}, 'unknown:9080'))).rejects.toMatchObject({ kind: 'no-route' } satisfies Partial<UpstreamFailure>)
+  })
+
+  test('a push keeps a default cluster that was used (with its counters) until a VirtualService claims the host', async () => {
+    clusters = new ClusterManager(SELF.workload, registry, { clock: systemClock(), random: randomSource(3) })
+    await call(compile(), 'ratings:9080')
+    const [before] = clusters.list()
+    expect(before!.counters.get('upstream_rq_total')).toBe(1)
+
+    const store = new ConfigStore()
+    store.applyText('apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: details}\nspec: {hosts: [details], http: [{route: [{destination: {host: details}}]}]}\n', 'vs-details.yaml')
+    const pushed = compile(store.snapshot())
+    expect(clusters.list()).toContain(before) // the same object: outlier state and counters survive
+    expect(await call(pushed, 'ratings:9080')).toBe('ratings')
+    expect(before!.counters.get('upstream_rq_total')).toBe(2)
+
+    store.applyText('apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ratings}\nspec: {hosts: [ratings], http: [{fault: {abort: {httpStatus: 418, percentage: {value: 100}}}, route: [{destination: {host: ratings}}]}]}\n', 'vs-ratings.yaml')
+    const claimed = compile(store.snapshot())
+    const res = await claimed.route(get('/', {}, 'ratings:9080'))
+    expect(res.status).toBe(418) // the VirtualService's route, not the default one
+  })
+
+  test('a service registered after the push is routed without waiting for the next one', async () => {
+    clusters = new ClusterManager(SELF.workload, registry, { clock: systemClock(), random: randomSource(3) })
+    const table = compile()
+    await app('reviews')
+    expect(await call(table, 'reviews:9080')).toBe('reviews')
+  })
+})
