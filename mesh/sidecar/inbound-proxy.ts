@@ -6,7 +6,7 @@
  * dead container. The caller's identity comes from its verified certificate only: the peer metadata
  * header only names the workload for telemetry, and only when the certificate agrees.
  */
-import { compose, type Filter, type Handler, type MeshRequest } from '../filter.ts'
+import { compose, withHeaders, type Filter, type Handler, type MeshRequest } from '../filter.ts'
 import { startListener, type Listener } from '../http/listener.ts'
 import { openPool, sendUpstream } from '../http/upstream-pool.ts'
 import { localReplies } from '../filters/local-reply.ts'
@@ -58,12 +58,9 @@ export async function startInboundProxy(
     const address = options.appAddress()
     req.info.upstreamHost = address
     req.info.attempts = 1
-    const headers = { ...req.headers }
-    delete headers[PEER_ID_HEADER]
     // SANITIZE_SET: whatever a caller wrote is dropped; over mTLS the app learns the proven caller.
-    delete headers[XFCC]
-    if (req.info.peerPrincipal) headers[XFCC] = `By=${ownPrincipal};URI=${req.info.peerPrincipal}`
-    return sendUpstream(poolFor(address), { ...req, headers }, deps.clock)
+    const xfcc = req.info.peerPrincipal ? `By=${ownPrincipal};URI=${req.info.peerPrincipal}` : undefined
+    return sendUpstream(poolFor(address), withHeaders(req, { [PEER_ID_HEADER]: undefined, [XFCC]: xfcc }), deps.clock)
   }
   const identify: Filter = (next) =>
     function inboundInfoFilter(req) {
