@@ -20,7 +20,7 @@ const HELP_KEYS: readonly (readonly [string, string])[] = [
   ['t', 'Toxiproxy toxic on the TCP link into a workload'],
   ['u', 'who the load logs in as: anonymous → jason → mixed'],
   ['+ -', 'more or fewer page loads per second'],
-  ['r', 'reset: default config, no toxics, the load as it started'],
+  ['r', 'reset: the config it started with, no toxics, the load as it started'],
   [':', 'command line (below)'],
   ['/', 'filter the tap (regex or text); esc clears'],
   ['q', 'quit (also Ctrl-C)'],

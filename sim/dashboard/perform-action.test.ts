@@ -85,7 +85,7 @@ describe('performing dashboard actions', () => {
     await performAction({ type: 'split', service: 'reviews', weights: { v3: 100 } }, c)
     await performAction({ type: 'toxic', workload: 'reviews-v2', toxic: 'bandwidth' }, c)
     const reset = await performAction({ type: 'reset' }, c)
-    expect(reset).toMatchObject({ ok: true, title: 'reset: default config, no toxics, load 2 rps (mixed)' })
+    expect(reset).toMatchObject({ ok: true, title: 'reset: start config, no toxics, load 2 rps (mixed)' })
     expect(load).toMatchObject({ rps: 2, user: 'mixed' })
     expect(config.list()).toEqual([])
     expect(await toxiproxy.listToxics('reviews-v2')).toEqual([])

@@ -91,7 +91,11 @@ async function perform(a: MeshAction, c: DashboardControl): Promise<Outcome> {
         c.load.setUser(c.load.initial.user)
       }
       const load = c.load ? `, load ${c.load.initial.rps} rps (${c.load.initial.user})` : ''
-      return { ok: true, title: `reset: default config, no toxics${load}`, detail: '# config back to the defaults (the Bookinfo gateway only)\n# every Toxiproxy toxic removed (POST /reset)' }
+      return {
+        ok: true,
+        title: `reset: start config, no toxics${load}`,
+        detail: '# config back to what the mesh started with: the Bookinfo gateway, plus --config files or the lesson setup\n# every Toxiproxy toxic removed (POST /reset)',
+      }
     }
     case 'lesson': {
       const lesson = c.lesson

@@ -37,6 +37,8 @@ export interface MeshOptions {
   readonly notReadyAfterMs?: number
   /** Istio YAML files applied at start, after the default gateway. */
   readonly configFiles?: readonly string[]
+  /** Istio YAML texts applied at start, after `configFiles` (a lesson's setup); `label` names them in errors. */
+  readonly configTexts?: readonly { readonly text: string; readonly label: string }[]
   /**
    * The Toxiproxy links between sidecars: embedded on `port` (default 0: any free port), or on an
    * external Toxiproxy at `url`; `false` connects sidecars directly (benchmarks of the bare path).
@@ -80,7 +82,10 @@ export interface Mesh {
   /** Names another meshed client (e.g. the load generator's `fortio`) so telemetry can label it. */
   registerClient(identity: WorkloadIdentity): void
   workload(name: string): RunningWorkload
-  /** Applies the built-in default config again (the gateway only) and removes everything else. */
+  /**
+   * Makes the config what the mesh started with again, in one atomic change: the default gateway,
+   * then `configFiles` and `configTexts` (as read at start); everything applied since is removed.
+   */
   resetConfig(): Promise<void>
   close(): Promise<void>
 }
@@ -109,10 +114,14 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   const specs = options.workloads ?? [...bookinfoWorkloads(), ...(options.withHttpbin ? httpbinWorkloads() : [])]
   // Services first, so every sidecar's first route table already knows all of them.
   for (const spec of specs) registry.addService(spec.app, spec.servicePort)
-  const defaultConfig = options.defaultGateway === false ? '' : await readFile(DEFAULT_GATEWAY_FILE, 'utf8')
-  if (defaultConfig) config.applyText(defaultConfig, 'bookinfo-gateway.yaml')
-  // User config is applied before traffic starts; an invalid file stops the start with its errors.
-  for (const file of options.configFiles ?? []) config.applyText(await readFile(file, 'utf8'), file)
+  // The start config: the default gateway, then user config. It is applied before traffic starts
+  // (an invalid file stops the start with its errors), and `resetConfig()` comes back to it.
+  const startConfig = [
+    ...(options.defaultGateway === false ? [] : [{ text: await readFile(DEFAULT_GATEWAY_FILE, 'utf8'), label: 'bookinfo-gateway.yaml' }]),
+    ...(await Promise.all((options.configFiles ?? []).map(async (file) => ({ text: await readFile(file, 'utf8'), label: file })))),
+    ...(options.configTexts ?? []),
+  ]
+  for (const { text, label } of startConfig) config.applyText(text, label)
   const workloads = new Map<string, RunningWorkload>()
   const started = await Promise.allSettled(
     specs.map((spec) => RunningWorkload.start(spec, { ...deps, notReadyAfterMs: options.notReadyAfterMs ?? 3_000 })),
@@ -164,7 +173,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       return w
     },
     async resetConfig() {
-      config.replaceAll(defaultConfig ? config.parse(defaultConfig, 'bookinfo-gateway.yaml') : [])
+      config.replaceAll(startConfig.flatMap(({ text, label }) => config.parse(text, label)))
     },
     async close() {
       await gateway.close()

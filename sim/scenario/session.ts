@@ -45,6 +45,8 @@ export async function startScenarioSession(scenario: Scenario, options: SessionO
     toxiproxy: { port: options.toxiproxyPort ?? 0 },
     notReadyAfterMs: setup.readinessDelayMs,
     workloads: [...bookinfoWorkloads({ ratingsVariant: setup.ratings }), ...(setup.withHttpbin ? httpbinWorkloads() : [])],
+    // The lesson's setup is the mesh's start config, so a reset (dashboard `r`, admin POST /reset) returns to it.
+    configTexts: setup.apply.map(({ text, label }) => ({ text, label })),
   })
   const ingress = new Agent({ connections: 64, keepAliveTimeout: 4_000, headersTimeout: 30_000, bodyTimeout: 30_000 })
   const clients = new Map<string, Promise<MeshedClient>>()
@@ -57,13 +59,6 @@ export async function startScenarioSession(scenario: Scenario, options: SessionO
   ]
   const removeSink = mesh.telemetry.add(new IstioHttpMetrics(metrics))
   registerEnvoyClusterMetrics(metrics, proxies)
-  try {
-    for (const config of setup.apply) mesh.config.applyText(config.text, config.label)
-  } catch (err) {
-    await ingress.close()
-    await mesh.close()
-    throw err
-  }
   return {
     scenario,
     mesh,
