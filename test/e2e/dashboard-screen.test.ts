@@ -4,7 +4,7 @@
  * and a ConfigStore-backed control: no mesh, no ports.
  */
 import { PassThrough } from 'node:stream'
-import { afterEach, describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import { ManualClock } from '../../mesh/clock.ts'
 import { ConfigStore } from '../../mesh/control/index.ts'
 import type { LoadUser } from '../../sim/load/background-load.ts'
@@ -165,7 +165,8 @@ describe('dashboard on a fake terminal', () => {
     const { d, screen } = start(term, fakes())
     await settle()
     term.resize(70, 20)
-    await new Promise((r) => setTimeout(r, 250)) // blessed debounces resize
+    // blessed debounces resize: poll until the redraw lands
+    await vi.waitFor(() => expect(screen()).toContain('meshdojo needs a terminal of at least 80×24'), { timeout: 5_000 })
     const small = screen()
     expect(small).toContain('meshdojo needs a terminal of at least 80×24')
     expect(small).toContain('this one is 70×20')
@@ -173,8 +174,7 @@ describe('dashboard on a fake terminal', () => {
     const row = small.split('\n').find((l) => l.includes('needs a terminal'))!
     expect(row.indexOf('meshdojo') - 0).toBeGreaterThan(5) // centered, not at the left edge
     term.resize(80, 24)
-    await new Promise((r) => setTimeout(r, 250))
-    expect(screen()).toContain('Workloads')
+    await vi.waitFor(() => expect(screen()).toContain('Workloads'), { timeout: 5_000 })
     expect(screen().replace(/\n$/, '').split('\n')).toHaveLength(24)
     expect(d.screen.width).toBe(80)
   })

@@ -3,13 +3,23 @@
  * cases that surprise people (reference: bookinfo-and-istio.md §4, §5).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { servedBy, startTestMesh, type TestMesh } from '../support/mesh.ts'
+import { systemClock } from '../../mesh/clock.ts'
+import { eventually, servedBy, startTestMesh, type TestMesh } from '../support/mesh.ts'
 import { applySamples } from '../support/samples.ts'
 
 describe('routing semantics', () => {
   let mesh: TestMesh
+  // The mesh's clock, watched: a fault delay is a clock.sleep, so a test can tell when a request
+  // has been routed and is held by its fault.
+  const held: number[] = []
   beforeAll(async () => {
-    mesh = await startTestMesh({ notReadyAfterMs: 600_000 })
+    const clock = systemClock()
+    const sleep = clock.sleep
+    clock.sleep = (ms, signal) => {
+      held.push(ms)
+      return sleep(ms, signal).finally(() => held.splice(held.indexOf(ms), 1))
+    }
+    mesh = await startTestMesh({ notReadyAfterMs: 600_000, clock })
   })
   afterAll(() => mesh.close())
   afterEach(async () => {
@@ -164,7 +174,7 @@ spec:
     route: [{destination: {host: reviews, subset: v2}}]
 `)
     const slow = mesh.page()
-    await new Promise((r) => setTimeout(r, 200))
+    await eventually(() => held.includes(1_000) || undefined, 'the page request held by its 1 s fault delay')
     applySamples(mesh, 'virtual-service-reviews-v3.yaml')
     expect(servedBy((await mesh.page()).body)).toBe('v3')
     expect(servedBy((await slow).body)).toBe('v2')
