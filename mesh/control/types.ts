@@ -201,7 +201,14 @@ export type SimpleLB = 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM' | 'PASSTHROUGH
 
 export type ConsistentHashKey =
   | { readonly kind: 'header'; readonly name: string }
-  | { readonly kind: 'cookie'; readonly name: string; readonly path?: string; readonly ttlMs?: number }
+  | {
+      readonly kind: 'cookie'
+      readonly name: string
+      readonly path?: string
+      readonly ttlMs?: number
+      /** Extra attributes of a generated cookie (`SameSite=Strict`, `Secure`), in order. */
+      readonly attributes?: readonly { readonly name: string; readonly value: string }[]
+    }
   | { readonly kind: 'sourceIp' }
   | { readonly kind: 'queryParameter'; readonly name: string }
 

@@ -135,6 +135,12 @@ describe('load balancer', () => {
       expect(new Set(seen)).toEqual(new Set(['reviews-v1', 'reviews-v2', 'reviews-v3']))
     })
 
+    test('configured attributes follow Path and precede HttpOnly; an empty value is a bare flag', async () => {
+      const spec: ConsistentHashKey = { kind: 'cookie', name: 'lb', path: '/', ttlMs: 60_000, attributes: [{ name: 'SameSite', value: 'Strict' }, { name: 'Secure', value: '' }] }
+      const res = await cookieBalancer(spec).handler(get('/'))
+      expect(res.headers['set-cookie']).toMatch(/^lb="[0-9a-f]{16}"; Max-Age=60; Path=\/; SameSite=Strict; Secure; HttpOnly$/)
+    })
+
     test('a ttl of 0 gives a session cookie (no Max-Age), as in Envoy', async () => {
       const res = await cookieBalancer({ kind: 'cookie', name: 'lb', ttlMs: 0 }).handler(get('/'))
       expect(res.headers['set-cookie']).toMatch(/^lb="[0-9a-f]{16}"; HttpOnly$/)

@@ -79,6 +79,11 @@ spec:
     expect(firstHosts).toEqual(new Set(VERSIONS.map((v) => `reviews-${v}`)))
   })
 
+  test("the cookie's attributes from the DestinationRule reach the Set-Cookie", async () => {
+    const first = await call(cluster('{name: user, ttl: 60s, attributes: [{name: SameSite, value: Lax}, {name: Secure}]}'))
+    expect(first.setCookie).toMatch(/^user="[0-9a-f]{16}"; Max-Age=60; SameSite=Lax; Secure; HttpOnly$/)
+  })
+
   test('without a ttl nothing is generated: no Set-Cookie, and requests spread', async () => {
     const c = cluster('{name: user}')
     const seen = new Set<string>()

@@ -32,8 +32,10 @@ export interface GeneratedCookie {
 export function hashCookieOf(spec: ConsistentHashKey, random: Random): ((req: MeshRequest) => GeneratedCookie) | undefined {
   if (spec.kind !== 'cookie' || spec.ttlMs === undefined) return undefined
   const maxAgeS = Math.floor(spec.ttlMs / 1000) // Envoy keeps whole seconds
-  // Envoy's order and quoting (Http::Utility::makeSetCookieValue).
-  const attributes = `${maxAgeS > 0 ? `; Max-Age=${maxAgeS}` : ''}${spec.path ? `; Path=${spec.path}` : ''}; HttpOnly`
+  // Envoy's order and quoting (Http::Utility::makeSetCookieValue): Max-Age, Path, the configured
+  // attributes (`name=value`, or just `name` when the value is empty), HttpOnly.
+  const extra = (spec.attributes ?? []).map((a) => (a.value ? `; ${a.name}=${a.value}` : `; ${a.name}`)).join('')
+  const attributes = `${maxAgeS > 0 ? `; Max-Age=${maxAgeS}` : ''}${spec.path ? `; Path=${spec.path}` : ''}${extra}; HttpOnly`
   // Envoy hashes the downstream connection's addresses, so each connection gets its own value and
   // every try of a request the same one. Here every caller is 127.0.0.1 (no port is recorded), so a
   // seeded draw per request stands in for it, kept for the request's retries.

@@ -1,7 +1,7 @@
 /** `trafficPolicy.loadBalancer`: `simple` (LEAST_CONN is read as LEAST_REQUEST) or `consistentHash`. */
 
 import type { ConsistentHashKey, LoadBalancerSettings, SimpleLB } from '../types.ts'
-import { absent, bool, checkShape, object, requiredStr, str } from './fields.ts'
+import { absent, bool, checkShape, listOf, object, requiredStr, str } from './fields.ts'
 import { durationMs } from './duration.ts'
 import { at, type Reporter } from './reporter.ts'
 
@@ -79,10 +79,33 @@ function hashKey(v: unknown, field: string, r: Reporter): ConsistentHashKey | un
 function cookie(v: unknown, field: string, r: Reporter): ConsistentHashKey | undefined {
   const o = object(v, field, r)
   if (o === undefined) return undefined
-  checkShape(o, field, r, { fields: ['name', 'path', 'ttl'], ignored: { attributes: 'cookie attributes are not simulated' } })
+  checkShape(o, field, r, { fields: ['name', 'path', 'ttl', 'attributes'] })
   const name = requiredStr(o.name, at(field, 'name'), r)
   const path = str(o.path, at(field, 'path'), r)
   const ttlMs = durationMs(o.ttl, at(field, 'ttl'), r, { allowZero: true })
+  const attributes = cookieAttributes(o.attributes, at(field, 'attributes'), r)
   if (name === undefined || (!absent(o.ttl) && ttlMs === undefined)) return undefined
-  return { kind: 'cookie', name, ...(path ? { path } : {}), ...(ttlMs === undefined ? {} : { ttlMs }) }
+  return { kind: 'cookie', name, ...(path ? { path } : {}), ...(ttlMs === undefined ? {} : { ttlMs }), ...(attributes.length > 0 ? { attributes } : {}) }
+}
+
+/** `httpCookie.attributes`: name (required, unique) and value (may be empty: a flag such as `Secure`). */
+function cookieAttributes(v: unknown, field: string, r: Reporter): { name: string; value: string }[] {
+  const seen = new Set<string>()
+  return listOf(v, field, r, (item, f) => {
+    const a = object(item, f, r)
+    if (a === undefined) return undefined
+    checkShape(a, f, r, { fields: ['name', 'value'] })
+    const name = str(a.name, at(f, 'name'), r)
+    const value = str(a.value, at(f, 'value'), r) ?? ''
+    if (!name) {
+      r.error('MD0108', at(f, 'name'), 'cookie attribute name cannot be empty')
+      return undefined
+    }
+    if (seen.has(name)) {
+      r.error('MD0118', at(f, 'name'), `duplicate cookie attribute name: ${name}`)
+      return undefined
+    }
+    seen.add(name)
+    return { name, value }
+  })
 }
