@@ -77,7 +77,7 @@ export interface MeshRequest {
   /** Request bodies are buffered (Envoy buffers them too) so retries and mirrors can replay them. */
   readonly body: Buffer | null
   /** Aborted when the caller goes away or an enclosing timeout expires. */
-  readonly signal: AbortSignal
+  readonly cancel: Cancel
   readonly info: StreamInfo
   /** Set by the retry filter: which try this is, and the hosts earlier tries used (retry-previous-hosts). */
   readonly attempt?: { readonly number: number; readonly triedHosts: ReadonlySet<string> }
@@ -91,6 +91,61 @@ export interface MeshRequest {
     readonly labels?: Readonly<Record<string, string>>
   }
 }
+
+/**
+ * The cancellation of one request: the caller went away, or a timeout fired. A plain object with
+ * callbacks, because most requests are never cancelled and an AbortController (an EventTarget) per
+ * request and per listener costs about a tenth of a hop; the AbortSignal that timers and clients
+ * want is made only when asked for.
+ */
+export class Cancel {
+  private done = false
+  private why: unknown = undefined
+  private listeners: Array<(reason: unknown) => void> | undefined = undefined
+  private controller: AbortController | undefined = undefined
+
+  get aborted(): boolean {
+    return this.done
+  }
+
+  get reason(): unknown {
+    return this.why
+  }
+
+  abort(reason: unknown): void {
+    if (this.done) return
+    this.done = true
+    this.why = reason
+    const listeners = this.listeners
+    this.listeners = undefined
+    if (listeners) for (const fn of listeners) fn(reason)
+    this.controller?.abort(reason)
+  }
+
+  /** Calls `fn` once when aborted (at once if it already is). Returns a function that unregisters it. */
+  onAbort(fn: (reason: unknown) => void): () => void {
+    if (this.done) {
+      fn(this.why)
+      return noop
+    }
+    ;(this.listeners ??= []).push(fn)
+    return () => {
+      const i = this.listeners?.indexOf(fn) ?? -1
+      if (i >= 0) this.listeners!.splice(i, 1)
+    }
+  }
+
+  /** An AbortSignal that follows this cancellation (for timers and clients that take one). */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController()
+      if (this.done) this.controller.abort(this.why)
+    }
+    return this.controller.signal
+  }
+}
+
+const noop = () => {}
 
 export interface MeshResponse {
   readonly status: number

@@ -5,7 +5,7 @@
  * `http2MaxRequests` active requests, it fails at once with 503 overflow (UO, x-envoy-overloaded).
  */
 import type { Clock } from '../clock.ts'
-import type { Filter } from '../filter.ts'
+import type { Cancel, Filter } from '../filter.ts'
 import type { ConnectionPoolSettings } from '../control/types.ts'
 import { UpstreamFailure } from '../upstream-failure.ts'
 import type { Counters } from '../telemetry/counters.ts'
@@ -60,7 +60,7 @@ export class BreakerState {
   }
 
   /** Resolves when a connection is ours; throws overflow if neither a connection nor a queue slot is free. */
-  acquire(signal: AbortSignal): Promise<void> | 'overflow' {
+  acquire(cancel: Cancel): Promise<void> | 'overflow' {
     if (this.active >= this.limits.maxRequests) return 'overflow'
     if (this.busyConnections < this.limits.maxConnections && this.queue.length === 0) {
       this.busyConnections++
@@ -70,17 +70,16 @@ export class BreakerState {
     if (this.queue.length >= this.limits.maxPending) return 'overflow'
     return new Promise<void>((resolve, reject) => {
       const grant = () => {
-        signal.removeEventListener('abort', onAbort)
+        stopWatching()
         this.active++
         resolve()
       }
-      const onAbort = () => {
+      this.queue.push(grant)
+      const stopWatching = cancel.onAbort((reason) => {
         const i = this.queue.indexOf(grant)
         if (i >= 0) this.queue.splice(i, 1)
-        reject(signal.reason)
-      }
-      signal.addEventListener('abort', onAbort, { once: true })
-      this.queue.push(grant)
+        reject(reason)
+      })
     })
   }
 
@@ -116,7 +115,7 @@ export function circuitBreaker(state: BreakerState, clock: Clock, counters?: Cou
           state.active--
         }
       }
-      const admitted = state.acquire(req.signal)
+      const admitted = state.acquire(req.cancel)
       if (admitted === 'overflow') {
         counters?.inc('upstream_rq_pending_overflow')
         throw new UpstreamFailure('overflow')

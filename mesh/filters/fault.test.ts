@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { ManualClock } from '../clock.ts'
 import { fault } from './fault.ts'
+import { Cancel } from '../filter.ts'
 import { draws, get, stubUpstream } from '../../test/support/requests.ts'
 
 describe('fault', () => {
@@ -59,9 +60,9 @@ describe('fault', () => {
 
   test('a caller that leaves during the delay cancels it', async () => {
     const clock = new ManualClock()
-    const caller = new AbortController()
+    const caller = new Cancel()
     const upstream = stubUpstream(200)
-    const pending = fault({ delay: { fixedDelayMs: 1000, percent: 100 } }, { clock, random: draws(0) })(upstream.handler)({ ...get('/'), signal: caller.signal })
+    const pending = fault({ delay: { fixedDelayMs: 1000, percent: 100 } }, { clock, random: draws(0) })(upstream.handler)({ ...get('/'), cancel: caller })
     caller.abort(new Error('gone'))
     await expect(pending).rejects.toThrow('gone')
     expect(clock.pendingTimers()).toBe(0)

@@ -23,7 +23,7 @@ export function fault(spec: HTTPFaultInjection, deps: { clock: Clock; random: Ra
     async function faultFilter(req) {
       if (spec.delay && hit(spec.delay.percent)) {
         req.info.flags.add('DI')
-        await deps.clock.sleep(spec.delay.fixedDelayMs, req.signal)
+        await deps.clock.sleep(spec.delay.fixedDelayMs, req.cancel.signal)
       }
       const abort = spec.abort
       if (abort && hit(abort.percent)) {

@@ -2,7 +2,7 @@
  * Outermost filter of every chain: an UpstreamFailure thrown anywhere inside becomes Envoy's local
  * reply (status, literal body, response flag, response code details). Unknown errors become 500.
  */
-import type { Filter, MeshResponse } from '../filter.ts'
+import type { Cancel, Filter, MeshResponse } from '../filter.ts'
 import { localReply } from '../filter.ts'
 import { UpstreamFailure } from '../upstream-failure.ts'
 
@@ -14,12 +14,12 @@ export function localReplies(): Filter {
         if (!req.info.details) req.info.details = 'via_upstream'
         return res
       } catch (err) {
-        return toLocalReply(err, req.info, req.signal)
+        return toLocalReply(err, req.info, req.cancel)
       }
     }
 }
 
-function toLocalReply(err: unknown, info: { flags: Set<string>; details: string }, signal: AbortSignal): MeshResponse {
+function toLocalReply(err: unknown, info: { flags: Set<string>; details: string }, cancel: Cancel): MeshResponse {
   if (err instanceof UpstreamFailure) {
     const reply = err.reply
     info.flags.add(reply.flag)
@@ -27,7 +27,7 @@ function toLocalReply(err: unknown, info: { flags: Set<string>; details: string 
     const headers = err.kind === 'overflow' ? { 'x-envoy-overloaded': 'true' } : {}
     return localReply(reply.status, reply.body, headers)
   }
-  if (signal.aborted) {
+  if (cancel.aborted) {
     // The caller went away: nothing will be written; Envoy logs response code 0 with DC.
     ;(info.flags as Set<string>).add('DC')
     info.details = 'downstream_remote_disconnect'

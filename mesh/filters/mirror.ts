@@ -3,7 +3,7 @@
  * mirror cluster with Host `<host>-shadow`, fire-and-forget. Its response is dropped and it can never
  * slow down or fail the primary request. Its trace is not sampled.
  */
-import { newStreamInfo, type Filter, type Handler, type HeaderMap, type MeshRequest } from '../filter.ts'
+import { Cancel, newStreamInfo, type Filter, type Handler, type HeaderMap, type MeshRequest } from '../filter.ts'
 import type { Clock } from '../clock.ts'
 import type { Random } from '../random.ts'
 
@@ -32,7 +32,7 @@ function shadow(handler: Handler, req: MeshRequest, clock: Clock): void {
   const headers: HeaderMap = { ...req.headers, host: authority, 'x-b3-sampled': '0' }
   const traceparent = headers.traceparent
   if (typeof traceparent === 'string') headers.traceparent = traceparent.replace(/-0[01]$/, '-00')
-  const copy: MeshRequest = { ...req, authority, headers, info, signal: new AbortController().signal, attempt: undefined, upstream: undefined }
+  const copy: MeshRequest = { ...req, authority, headers, info, cancel: new Cancel(), attempt: undefined, upstream: undefined }
   handler(copy).then(
     (res) => {
       const body = res.body

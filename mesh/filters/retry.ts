@@ -64,7 +64,7 @@ export function retry(
         try {
           discard(outcome)
           deps.counters?.inc('upstream_rq_retry')
-          await deps.clock.sleep(backoffMs(attempt, policy.backoffMs, deps.random), req.signal)
+          await deps.clock.sleep(backoffMs(attempt, policy.backoffMs, deps.random), req.cancel.signal)
         } finally {
           deps.budget.release()
         }

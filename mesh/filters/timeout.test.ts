@@ -9,8 +9,8 @@ import type { Handler } from '../filter.ts'
 function slowUpstream(clock: ManualClock, ms: number) {
   const state = { cancelled: false }
   const handler: Handler = async (req) => {
-    req.signal.addEventListener('abort', () => (state.cancelled = true))
-    await clock.sleep(ms, req.signal)
+    req.cancel.onAbort(() => (state.cancelled = true))
+    await clock.sleep(ms, req.cancel.signal)
     return { status: 200, headers: {}, body: 'ok' }
   }
   return { handler, state }

@@ -4,7 +4,7 @@
  * the inner call is cancelled and the timer disarmed: nothing outlives the request.
  */
 import type { Clock } from '../clock.ts'
-import { headerValue, type Filter } from '../filter.ts'
+import { Cancel, headerValue, type Filter } from '../filter.ts'
 import { UpstreamFailure } from '../upstream-failure.ts'
 import type { Counters } from '../telemetry/counters.ts'
 
@@ -30,7 +30,7 @@ export function perTryTimeout(ms: number, clock: Clock, counters?: Counters): Fi
 /** Why a timer that did not fire was disarmed: one shared value, not a DOMException per request. */
 const DISARMED = Object.freeze(new Error('timer disarmed'))
 
-async function raceTimeout<R extends { signal: AbortSignal }, T>(
+async function raceTimeout<R extends { cancel: Cancel }, T>(
   ms: number,
   kind: 'route-timeout' | 'per-try-timeout',
   clock: Clock,
@@ -38,12 +38,11 @@ async function raceTimeout<R extends { signal: AbortSignal }, T>(
   req: R,
   counters?: Counters,
 ): Promise<T> {
-  // Two controllers: `inner` cancels the upstream call (on timeout or when the caller leaves);
-  // `disarm` only clears the timer, so a response body can keep streaming after the headers.
-  const inner = new AbortController()
+  // `inner` cancels the upstream call (on timeout or when the caller leaves); `disarm` only clears
+  // the timer, so a response body can keep streaming after the headers.
+  const inner = new Cancel()
   const disarm = new AbortController()
-  if (req.signal.aborted) inner.abort(req.signal.reason)
-  else req.signal.addEventListener('abort', () => inner.abort(req.signal.reason), { once: true })
+  const unlink = req.cancel.onAbort((reason) => inner.abort(reason))
   // Made only when the timer fires: an Error captures a stack trace, microseconds on every request.
   let timedOut: UpstreamFailure | undefined
   const timer = clock.sleep(ms, disarm.signal).then(() => {
@@ -53,12 +52,13 @@ async function raceTimeout<R extends { signal: AbortSignal }, T>(
     throw timedOut
   })
   try {
-    return await Promise.race([next({ ...req, signal: inner.signal }), timer])
+    return await Promise.race([next({ ...req, cancel: inner }), timer])
   } catch (err) {
     // The inner call sees its signal aborted and rethrows the reason; report the timeout itself.
-    throw timedOut !== undefined && inner.signal.reason === timedOut ? timedOut : err
+    throw timedOut !== undefined && inner.reason === timedOut ? timedOut : err
   } finally {
     disarm.abort(DISARMED)
+    unlink()
     timer.catch(() => {})
   }
 }

@@ -8,7 +8,7 @@ import net, { type AddressInfo, type Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import { TLSSocket, type SecureContext } from 'node:tls'
 import type { Clock } from '../clock.ts'
-import { newStreamInfo, type Handler, type MeshRequest, type MeshResponse } from '../filter.ts'
+import { Cancel, newStreamInfo, type Handler, type MeshRequest, type MeshResponse } from '../filter.ts'
 import { withoutHopByHop } from './hop-by-hop.ts'
 
 /** One finished exchange as the listener saw it. */
@@ -177,7 +177,7 @@ export function listen(server: http.Server | import('node:net').Server, port: nu
 async function serve(req: http.IncomingMessage, res: http.ServerResponse, options: ListenerOptions): Promise<void> {
   const { clock } = options
   const start = clock.now()
-  const downstream = new AbortController()
+  const downstream = new Cancel()
   const body = hasBody(req) ? await readBody(req) : null
   if (body === 'too-large') {
     res.writeHead(413, { 'content-type': 'text/plain' }).end('Payload Too Large')
@@ -205,7 +205,7 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, option
     scheme: 'http',
     headers: withoutHopByHop(req.headers),
     body,
-    signal: downstream.signal,
+    cancel: downstream,
     info,
   }
   let response: MeshResponse
@@ -218,7 +218,7 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, option
   let responseBytes = 0
   const complete = () => {
     finished = true
-    if (downstream.signal.aborted) info.flags.add('DC')
+    if (downstream.aborted) info.flags.add('DC')
     options.onComplete?.({
       request,
       status: response.status,
@@ -228,7 +228,7 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, option
       durationMs: clock.now() - start,
     })
   }
-  if (downstream.signal.aborted) {
+  if (downstream.aborted) {
     destroyBody(response.body)
     complete()
     return

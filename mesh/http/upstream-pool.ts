@@ -5,8 +5,9 @@
 import { Pool, buildConnector } from 'undici'
 import type { PeerCertificate } from 'node:tls'
 import type { Clock } from '../clock.ts'
-import type { MeshRequest, MeshResponse } from '../filter.ts'
+import type { Cancel, MeshRequest, MeshResponse } from '../filter.ts'
 import { UpstreamFailure } from '../upstream-failure.ts'
+import { exchange } from './upstream-exchange.ts'
 
 export interface PoolSettings {
   /** Envoy's connectTimeout; Istio's default is 10 s. */
@@ -57,24 +58,17 @@ export async function sendUpstream(pool: Pool, req: MeshRequest, clock: Clock, p
   const started = clock.now()
   req.info.upstreamPeerPrincipal = peerPrincipal
   try {
-    const res = await pool.request({
-      method: req.method as 'GET',
-      path: req.path,
-      headers: req.headers as Record<string, string | string[]>,
-      body: req.body,
-      signal: req.signal,
-    })
-    const headers = res.headers as Record<string, string | string[] | undefined>
-    headers['x-envoy-upstream-service-time'] = String(Math.round(clock.now() - started))
-    return { status: res.statusCode, headers, body: res.body }
+    const res = await exchange(pool, req)
+    res.headers['x-envoy-upstream-service-time'] = String(Math.round(clock.now() - started))
+    return res
   } catch (err) {
     if ((err as { [HANDSHAKE_FAILED]?: boolean })?.[HANDSHAKE_FAILED]) {
       req.info.upstreamPeerPrincipal = ''
       const code = (err as { code?: string }).code ?? ''
       if (!['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH'].includes(code)) req.info.upstreamTransportFailureReason = `TLS_error:${code}:${(err as Error).message}`
-      if (!req.signal.aborted) throw new UpstreamFailure('connect-failure', undefined, { cause: err })
+      if (!req.cancel.aborted) throw new UpstreamFailure('connect-failure', undefined, { cause: err })
     }
-    throw toUpstreamFailure(err, req.signal)
+    throw toUpstreamFailure(err, req.cancel)
   }
 }
 
@@ -114,9 +108,9 @@ function mtlsConnector(tls: UpstreamTls, timeoutMs: number): buildConnector.conn
   }
 }
 
-function toUpstreamFailure(err: unknown, signal: AbortSignal): unknown {
+function toUpstreamFailure(err: unknown, cancel: Cancel): unknown {
   // An abort is the caller's or a timeout's decision: let the filter that aborted interpret it.
-  if (signal.aborted) return signal.reason
+  if (cancel.aborted) return cancel.reason
   const code = (err as { code?: string }).code
   if (code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND') {
     return new UpstreamFailure('connect-failure', undefined, { cause: err })

@@ -1,5 +1,5 @@
 /** In-memory requests and upstreams for filter tests: no sockets, virtual time. */
-import { newStreamInfo, type Handler, type HeaderMap, type MeshRequest, type MeshResponse } from '../../mesh/filter.ts'
+import { Cancel, newStreamInfo, type Handler, type HeaderMap, type MeshRequest, type MeshResponse } from '../../mesh/filter.ts'
 import { UpstreamFailure, type FailureKind } from '../../mesh/upstream-failure.ts'
 
 export function get(path: string, headers: HeaderMap = {}, authority = 'reviews:9080'): MeshRequest {
@@ -10,7 +10,7 @@ export function get(path: string, headers: HeaderMap = {}, authority = 'reviews:
     scheme: 'http',
     headers: { host: authority, ...headers },
     body: null,
-    signal: new AbortController().signal,
+    cancel: new Cancel(),
     info: newStreamInfo(0),
   }
 }
