@@ -94,7 +94,8 @@ export function summarizeProfile(profile: { nodes: readonly ProfileNode[] }, top
   const pct = (h: number) => `${((h / totalHits) * 100).toFixed(1)}%`
   const rows = (m: Map<string, number>, filter: (k: string) => boolean = () => true) =>
     [...m].filter(([k]) => filter(k)).sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, h]) => [k, pct(h)])
-  const ours = (k: string) => / (mesh|sim|bookinfo|bench)\//.test(k)
+  // Servers run from esbuild bundles (node_modules/.cache/meshdojo-bench/…): those frames are ours too.
+  const ours = (k: string) => / (mesh|sim|bookinfo|bench)\//.test(k) || k.includes('.cache/meshdojo')
   return [
     'Self time (top functions)',
     table(['function', 'self'], rows(self)),
