@@ -32,6 +32,14 @@ async function upstream() {
   }
 }
 
+/** An upstream and a sidecar-style pool to it, both closed after the test. */
+async function upstreamWithPool() {
+  const server = await upstream()
+  const pool = openPool(server.address)
+  closers.push(() => server.close(), () => pool.close())
+  return { server, pool }
+}
+
 const closers: Array<() => Promise<unknown>> = []
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close()
@@ -57,9 +65,7 @@ describe('Cancel', () => {
 
 describe('upstream exchange', () => {
   test('a cancel before the response headers rejects with its reason and closes the upstream request', async () => {
-    const server = await upstream()
-    const pool = openPool(server.address)
-    closers.push(() => server.close(), () => pool.close())
+    const { server, pool } = await upstreamWithPool()
     const cancel = new Cancel()
     const pending = exchange(pool, { ...get('/slow'), cancel })
     const held = await server.next()
@@ -69,9 +75,7 @@ describe('upstream exchange', () => {
   })
 
   test('a cancel while the body streams destroys the body and the upstream request', async () => {
-    const server = await upstream()
-    const pool = openPool(server.address)
-    closers.push(() => server.close(), () => pool.close())
+    const { server, pool } = await upstreamWithPool()
     const cancel = new Cancel()
     const pending = exchange(pool, { ...get('/stream'), cancel })
     const held = await server.next()
@@ -87,9 +91,7 @@ describe('upstream exchange', () => {
   })
 
   test('1 MB bodies arrive whole, one after the other, through back-pressure', async () => {
-    const server = await upstream()
-    const pool = openPool(server.address)
-    closers.push(() => server.close(), () => pool.close())
+    const { server, pool } = await upstreamWithPool()
     const big = 'x'.repeat(1024 * 1024)
     for (let i = 0; i < 2; i++) {
       const pending = exchange(pool, { ...get('/big'), cancel: new Cancel() })
@@ -102,9 +104,7 @@ describe('upstream exchange', () => {
 
 describe('listener: a caller that goes away', () => {
   test('cancels the upstream call, and the exchange is reported with DC', async () => {
-    const server = await upstream()
-    const pool = openPool(server.address)
-    closers.push(() => server.close(), () => pool.close())
+    const { server, pool } = await upstreamWithPool()
     let reported!: (e: Exchange) => void
     const completed = new Promise<Exchange>((resolve) => (reported = resolve))
     const listener = await startListener({ clock: systemClock(), handler: (req) => sendUpstream(pool, req, systemClock()), onComplete: (e) => reported(e) })
