@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, test } from 'vitest'
+import { afterAll, describe, expect, test, vi } from 'vitest'
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const hasTmux = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0
@@ -26,14 +26,19 @@ const pane = () => tmux('capture-pane', '-p', '-t', SESSION)
 
 /** Polls the pane until `check` returns a value; fails with the last screen after `timeoutMs`. */
 async function waitForPane<T>(what: string, check: (screen: string) => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs
   let screen = ''
-  for (;;) {
-    screen = pane()
-    const value = check(screen)
-    if (value !== undefined && value !== false) return value
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; screen:\n${screen}`)
-    await new Promise((r) => setTimeout(r, 200))
+  try {
+    return await vi.waitFor(
+      () => {
+        screen = pane()
+        const value = check(screen)
+        if (value === undefined || value === false) throw new Error(`not yet: ${what}`)
+        return value
+      },
+      { timeout: timeoutMs, interval: 200 },
+    )
+  } catch {
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; screen:\n${screen}`)
   }
 }
 
