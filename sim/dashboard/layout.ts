@@ -80,29 +80,17 @@ export function computeLayout(cols: number, rows: number, needs: LayoutNeeds): L
   const graphWidth = Math.round(main * (main >= 110 ? 0.6 : 0.58))
   const graph = { top: restTop, left: 0, width: graphWidth, height: graphHeight }
   const config = { top: restTop, left: graphWidth, width: main - graphWidth, height: graphHeight }
+  const panels = { tooSmall: false as const, header, footer, workloads, graph, config, ...(lesson ? { lesson } : {}) }
+  const tapTop = restTop + graphHeight
   if (main >= 110) {
+    // Wide: the tap shares its row with the YAML the dashboard applied.
     return {
-      tooSmall: false,
-      header,
-      footer,
-      workloads,
-      graph,
-      config,
-      tap: { top: restTop + graphHeight, left: 0, width: graphWidth, height: tapHeight },
-      applied: { top: restTop + graphHeight, left: graphWidth, width: main - graphWidth, height: tapHeight },
-      ...(lesson ? { lesson } : {}),
+      ...panels,
+      tap: { top: tapTop, left: 0, width: graphWidth, height: tapHeight },
+      applied: { top: tapTop, left: graphWidth, width: main - graphWidth, height: tapHeight },
     }
   }
-  return {
-    tooSmall: false,
-    header,
-    footer,
-    workloads,
-    graph,
-    config,
-    tap: { top: restTop + graphHeight, left: 0, width: main, height: tapHeight },
-    ...(lesson ? { lesson } : {}),
-  }
+  return { ...panels, tap: { top: tapTop, left: 0, width: main, height: tapHeight } }
 }
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n))

@@ -1,22 +1,4 @@
-/**
- * Every shipped lesson runs headless and passes, as `meshdojo scenario <name>` would in CI. The
- * lessons are split over two files so vitest runs them in parallel: this one takes the orders
- * below, scenario-lessons-b.test.ts all the others (a new scenario lands there by itself). Keep
- * ORDERS_IN_FILE_A the same in both files.
- */
-import { expect, test } from 'vitest'
-import { listScenarios } from '../../sim/scenario/catalog.ts'
-import { scenarioLoader } from '../../sim/scenario/load-scenario.ts'
-import { stepLines } from '../../sim/scenario/report-format.ts'
-import { runScenario } from '../../sim/scenario/run-scenario.ts'
+/** Every shipped lesson runs headless and passes: the first half (see test/support/lessons.ts). */
+import { lessonTests } from '../support/lessons.ts'
 
-const ORDERS_IN_FILE_A: ReadonlySet<number> = new Set([2, 4, 6, 7, 9])
-
-const lessons = listScenarios(scenarioLoader()).filter((s) => ORDERS_IN_FILE_A.has(s.order ?? -1))
-
-test.each(lessons.map((s) => [s.name, s] as const))('%s passes', async (_name, scenario) => {
-  const report = await runScenario(scenario)
-  const failures = report.steps.filter((s) => s.status !== 'passed').flatMap((s) => [`Step ${s.number}: ${s.title}`, ...stepLines(s)])
-  expect(failures.join('\n') + (report.error ?? '')).toBe('')
-  expect(report.passed).toBe(true)
-}, 90_000)
+lessonTests('a')
