@@ -41,7 +41,7 @@ export function retry(
 ): Filter {
   return (next) =>
     async function retryFilter(req) {
-      const tried = new Set<string>()
+      let tried: Set<string> | undefined // made at the first retry: most requests have none
       for (let attempt = 1; ; attempt++) {
         // Counted when the try starts, so a route timeout that cuts a try short still reports it.
         req.info.attempts = attempt
@@ -51,8 +51,8 @@ export function retry(
         } catch (err) {
           outcome = { ok: false, err }
         }
-        if (req.info.upstreamHost) tried.add(req.info.upstreamHost)
         if (!isRetriable(policy, outcome)) return unwrap(outcome)
+        if (req.info.upstreamHost) (tried ??= new Set()).add(req.info.upstreamHost)
         if (attempt > policy.attempts) {
           req.info.flags.add('URX')
           return unwrap(outcome)
@@ -74,9 +74,9 @@ export function retry(
 
 const NO_HOSTS: ReadonlySet<string> = Object.freeze(new Set<string>())
 
-function attemptRequest(req: MeshRequest, attempt: number, tried: ReadonlySet<string>, policy: HTTPRetry): MeshRequest {
-  const headers = { ...req.headers, 'x-envoy-attempt-count': String(attempt) }
-  const triedHosts = policy.retryIgnorePreviousHosts && tried.size > 0 ? new Set(tried) : NO_HOSTS
+function attemptRequest(req: MeshRequest, attempt: number, tried: ReadonlySet<string> | undefined, policy: HTTPRetry): MeshRequest {
+  const headers = { ...req.headers, 'x-envoy-attempt-count': attempt === 1 ? '1' : String(attempt) }
+  const triedHosts = policy.retryIgnorePreviousHosts && tried && tried.size > 0 ? new Set(tried) : NO_HOSTS
   return {
     ...req,
     headers,

@@ -207,6 +207,9 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, option
     body,
     cancel: downstream,
     info,
+    // Present from the start so every copy of a request has one object shape (monomorphic filters).
+    attempt: undefined,
+    upstream: undefined,
   }
   let response: MeshResponse
   try {

@@ -2,6 +2,7 @@
 import { once } from 'node:events'
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Readable } from 'node:stream'
 import { text } from 'node:stream/consumers'
 import { afterEach, describe, expect, test } from 'vitest'
 import { systemClock } from '../clock.ts'
@@ -84,7 +85,7 @@ describe('upstream exchange', () => {
     const reply = await pending
     expect(reply.status).toBe(200)
     expect(reply.headers['content-type']).toBe('text/plain')
-    const failed = once(reply.body, 'error')
+    const failed = once(streamed(reply.body), 'error')
     cancel.abort(new Error('caller went away'))
     expect(String(((await failed) as Error[])[0])).toContain('caller went away')
     await held.closed
@@ -97,10 +98,64 @@ describe('upstream exchange', () => {
       const pending = exchange(pool, { ...get('/big'), cancel: new Cancel() })
       ;(await server.next()).res.end(big)
       const reply = await pending
-      expect((await text(reply.body)).length).toBe(big.length)
+      expect((await text(streamed(reply.body))).length).toBe(big.length)
     }
   })
+
+  test('a small body of known length arrives whole, as one Buffer; a chunked one streams', async () => {
+    const { server, pool } = await upstreamWithPool()
+    const small = exchange(pool, { ...get('/small'), cancel: new Cancel() })
+    const held = await server.next()
+    held.res.writeHead(200, { 'content-length': '11' })
+    held.res.write('hello ')
+    held.res.end('world')
+    const whole = await small
+    expect(Buffer.isBuffer(whole.body) && whole.body.toString()).toBe('hello world')
+
+    const chunked = exchange(pool, { ...get('/chunked'), cancel: new Cancel() })
+    const second = (await server.next()).res
+    second.write('no ') // written before the end: no content-length, so chunked
+    second.end('length')
+    const reply = await chunked
+    expect(await text(streamed(reply.body))).toBe('no length')
+  })
+
+  test('an upstream that fails after its headers gives the headers, what came of the body, then the error', async () => {
+    const { server, pool } = await upstreamWithPool()
+    const pending = exchange(pool, { ...get('/cut'), cancel: new Cancel() })
+    const held = await server.next()
+    held.res.writeHead(200, { 'content-length': '100' })
+    held.res.write('only ten b', () => held.res.socket?.destroy())
+    const reply = await pending
+    expect(reply.status).toBe(200)
+    const body = streamed(reply.body)
+    const received: string[] = []
+    body.on('data', (chunk: Buffer) => received.push(chunk.toString()))
+    await once(body, 'error').catch(() => {})
+    expect(received.join('')).toBe('only ten b')
+  })
+
+  test('a cancel while a small body is still being collected rejects with its reason', async () => {
+    const { server, pool } = await upstreamWithPool()
+    const cancel = new Cancel()
+    let headersArrived!: () => void
+    const arrived = new Promise<void>((resolve) => (headersArrived = resolve))
+    const pending = exchange(pool, { ...get('/half'), cancel }, () => headersArrived())
+    const held = await server.next()
+    held.res.writeHead(200, { 'content-length': '100' })
+    held.res.write('half')
+    await arrived
+    cancel.abort(new Error('timed out'))
+    await expect(pending).rejects.toThrow('timed out')
+    await held.closed
+  })
 })
+
+/** The body as a stream (these tests' bodies have no length, so they stream). */
+function streamed(body: Buffer | Readable): Readable {
+  if (Buffer.isBuffer(body)) throw new Error('expected a streamed body, got a whole one')
+  return body
+}
 
 describe('listener: a caller that goes away', () => {
   test('cancels the upstream call, and the exchange is reported with DC', async () => {

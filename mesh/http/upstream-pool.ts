@@ -58,9 +58,9 @@ export async function sendUpstream(pool: Pool, req: MeshRequest, clock: Clock, p
   const started = clock.now()
   req.info.upstreamPeerPrincipal = peerPrincipal
   try {
-    const res = await exchange(pool, req)
-    res.headers['x-envoy-upstream-service-time'] = String(Math.round(clock.now() - started))
-    return res
+    return await exchange(pool, req, (headers) => {
+      headers['x-envoy-upstream-service-time'] = String(Math.round(clock.now() - started))
+    })
   } catch (err) {
     if ((err as { [HANDSHAKE_FAILED]?: boolean })?.[HANDSHAKE_FAILED]) {
       req.info.upstreamPeerPrincipal = ''

@@ -8,8 +8,7 @@ import { sfc32 } from '../random.ts'
 import { parseConfig } from '../control/parse/parse-config.ts'
 import type { DestinationRule } from '../control/types.ts'
 import type { Endpoint } from '../control/registry.ts'
-import type { Body } from '../filter.ts'
-import { get } from '../../test/support/requests.ts'
+import { bodyText, get } from '../../test/support/requests.ts'
 import { UpstreamCluster } from './cluster.ts'
 
 const VERSIONS = ['v1', 'v2', 'v3']
@@ -57,7 +56,7 @@ spec:
 
   async function call(c: UpstreamCluster, cookie?: string) {
     const res = await c.handler(get('/reviews/0', cookie === undefined ? {} : { cookie }))
-    const body = await text(res.body)
+    const body = await bodyText(res.body)
     return { status: res.status, setCookie: res.headers['set-cookie'], workload: body.split(' ')[0]!, body }
   }
 
@@ -99,11 +98,3 @@ spec:
     expect(sticky.size).toBe(1)
   })
 })
-
-async function text(body: Body): Promise<string> {
-  if (body === null) return ''
-  if (typeof body === 'string' || Buffer.isBuffer(body)) return body.toString()
-  const chunks: Buffer[] = []
-  for await (const chunk of body) chunks.push(Buffer.from(chunk))
-  return Buffer.concat(chunks).toString()
-}

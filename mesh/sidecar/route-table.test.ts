@@ -2,7 +2,6 @@
 import { once } from 'node:events'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { text } from 'node:stream/consumers'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { systemClock } from '../clock.ts'
 import { randomSource } from '../random.ts'
@@ -11,8 +10,7 @@ import { ConfigStore } from '../control/config-store.ts'
 import type { ConfigSnapshot } from '../control/types.ts'
 import { EMPTY_CONFIG } from './config-feed.ts'
 import { UpstreamFailure } from '../upstream-failure.ts'
-import type { Body } from '../filter.ts'
-import { get } from '../../test/support/requests.ts'
+import { bodyText, get } from '../../test/support/requests.ts'
 import { ClusterManager } from './cluster-manager.ts'
 import { compileRouteTable, routeRandoms, type ProxyIdentity } from './route-table.ts'
 
@@ -39,7 +37,7 @@ describe('sidecar route table: default routes', () => {
   async function call(table: ReturnType<typeof compile>, authority: string): Promise<string> {
     const res = await table.route(get('/', {}, authority))
     expect(res.status).toBe(200)
-    return text(res.body as Exclude<Body, null | string | Buffer>)
+    return bodyText(res.body)
   }
 
   beforeAll(async () => {

@@ -98,14 +98,26 @@ export function compileRouteTable(snapshot: ConfigSnapshot, self: ProxyIdentity,
     return vh
   }
   const listenerPort = deps.listenerPort
+  // A proxy sees few distinct authorities: resolve each once per table, not per request.
+  const resolved = new Map<string, { fqdn: string; port: number | undefined }>()
+  const resolve = (authority: string) => {
+    let r = resolved.get(authority)
+    if (!r) {
+      if (resolved.size >= MAX_RESOLVED_AUTHORITIES) resolved.clear()
+      r = { fqdn: authorityToFqdn(authority), port: portOf(authority) }
+      resolved.set(authority, r)
+    }
+    return r
+  }
   return {
     route(req) {
-      const fqdn = authorityToFqdn(req.authority)
+      const authority = resolve(req.authority)
+      const fqdn = authority.fqdn
       const vh = exact.get(fqdn) ?? defaultHost(fqdn) ?? wildcard.find((w) => w.patterns.some((p) => hostMatches(p, fqdn)))
       if (!vh) return Promise.reject(new UpstreamFailure('no-route'))
       // Envoy knows the destination when the route matches, before any filter (a fault) answers.
       if (self.kind === 'sidecar') req.info.destinationService = fqdn
-      const port = listenerPort ?? portOf(req.authority) ?? vh.port ?? 80
+      const port = listenerPort ?? authority.port ?? vh.port ?? 80
       for (const entry of vh.entries) if (entry.matches(req, port)) return entry.handler(req)
       return Promise.reject(new UpstreamFailure('no-route'))
     },
@@ -113,6 +125,9 @@ export function compileRouteTable(snapshot: ConfigSnapshot, self: ProxyIdentity,
 }
 
 const always = () => true
+
+/** Callers can send any Host header: the memo of resolved authorities starts over past this many. */
+const MAX_RESOLVED_AUTHORITIES = 1024
 
 function sidecarHosts(snapshot: ConfigSnapshot, ctx: CompileContext): VirtualHost[] {
   const claimed = new Set<string>()

@@ -55,11 +55,11 @@ export class MeshStats implements TelemetrySink {
     const flags = formatFlags(r.flags)
     const destination = r.destination.workload !== 'unknown' ? r.destination.workload : shortName(r.destinationService)
     if (r.reporter === 'destination') {
-      this.keyed(this.workloads, r.destination.workload, workloadMeta(r)).window.record(end, r.status, r.durationMs, flags)
+      this.keyed(this.workloads, r.destination.workload, () => workloadMeta(r)).window.record(end, r.status, r.durationMs, flags)
       // Mirror copies are extra traffic the caller never sees: not part of its edge.
       if (!r.mirrored) {
         const key = `${r.source.workload}>${destination}`
-        this.keyed(this.actualEdges, key, {}).window.record(end, r.status, r.durationMs, flags)
+        this.keyed(this.actualEdges, key, () => ({})).window.record(end, r.status, r.durationMs, flags)
         if (r.connectionSecurityPolicy === 'mutual_tls') {
           let counter = this.mtlsEdges.get(key)
           if (!counter) this.mtlsEdges.set(key, (counter = new SecondsCounter()))
@@ -69,13 +69,13 @@ export class MeshStats implements TelemetrySink {
       return
     }
     if (r.source.workload === 'istio-ingressgateway') {
-      this.keyed(this.workloads, r.source.workload, { app: 'istio-ingressgateway', version: '' }).window.record(end, r.status, r.durationMs, flags)
+      this.keyed(this.workloads, r.source.workload, () => ({ app: 'istio-ingressgateway', version: '' })).window.record(end, r.status, r.durationMs, flags)
     }
-    this.keyed(this.edges, `${r.source.workload}>${destination}`, {
+    this.keyed(this.edges, `${r.source.workload}>${destination}`, () => ({
       source: r.source.workload,
       destination,
       destinationService: shortName(r.destinationService) || destination,
-    }).window.record(end, r.status, r.durationMs, flags)
+    })).window.record(end, r.status, r.durationMs, flags)
   }
 
   snapshot(windowSeconds = 10): StatsSnapshot {
@@ -110,10 +110,11 @@ export class MeshStats implements TelemetrySink {
     }
   }
 
-  private keyed(map: Map<string, Keyed>, key: string, meta: Record<string, string>): Keyed {
+  /** `meta` is made only for a new key: records of known keys (all but the first) allocate nothing for it. */
+  private keyed(map: Map<string, Keyed>, key: string, meta: () => Record<string, string>): Keyed {
     let k = map.get(key)
     if (!k) {
-      k = { window: new RollingWindow(), meta }
+      k = { window: new RollingWindow(), meta: meta() }
       map.set(key, k)
     }
     return k

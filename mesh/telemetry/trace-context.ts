@@ -42,9 +42,15 @@ export type IdSource = (bytes: 8 | 16) => string
  */
 export function spanIds(): IdSource {
   const draw = sfc32(randomInt(2 ** 31), randomInt(2 ** 31))
-  const word = () => ((draw() * 4294967296) >>> 0).toString(16).padStart(8, '0')
+  // Two hex digits per table lookup: Number#toString(16) and padStart cost more, twice per request.
+  const word = () => {
+    const n = (draw() * 4294967296) >>> 0
+    return HEX_BYTE[n >>> 24]! + HEX_BYTE[(n >>> 16) & 0xff]! + HEX_BYTE[(n >>> 8) & 0xff]! + HEX_BYTE[n & 0xff]!
+  }
   return (bytes) => (bytes === 8 ? word() + word() : word() + word() + word() + word())
 }
+
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
 /** A new span: a child of `parent`, or the root of a new trace. */
 export function childSpan(parent: SpanContext | undefined, ids: IdSource, sampled = true): SpanContext {

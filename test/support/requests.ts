@@ -1,5 +1,5 @@
 /** In-memory requests and upstreams for filter tests: no sockets, virtual time. */
-import { Cancel, newStreamInfo, type Handler, type HeaderMap, type MeshRequest, type MeshResponse } from '../../mesh/filter.ts'
+import { Cancel, newStreamInfo, type Body, type Handler, type HeaderMap, type MeshRequest, type MeshResponse } from '../../mesh/filter.ts'
 import { UpstreamFailure, type FailureKind } from '../../mesh/upstream-failure.ts'
 
 export function get(path: string, headers: HeaderMap = {}, authority = 'reviews:9080'): MeshRequest {
@@ -37,4 +37,13 @@ export function stubUpstream(...script: Scripted[]): { handler: Handler; calls: 
 export function draws(...values: number[]): () => number {
   let i = 0
   return () => values[Math.min(i++, values.length - 1)]!
+}
+
+/** A response body as text, whichever form it has (in memory, whole from upstream, or streamed). */
+export async function bodyText(body: Body): Promise<string> {
+  if (body === null) return ''
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return body.toString()
+  const chunks: Buffer[] = []
+  for await (const chunk of body) chunks.push(Buffer.from(chunk))
+  return Buffer.concat(chunks).toString()
 }
