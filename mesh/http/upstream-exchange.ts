@@ -9,7 +9,7 @@
  * plain Readable fed by the socket with back-pressure; destroying it aborts the request.
  */
 import { Readable } from 'node:stream'
-import type { Dispatcher } from 'undici'
+import { util, type Dispatcher } from 'undici'
 import type { Cancel, HeaderMap } from '../filter.ts'
 
 export interface UpstreamReply {
@@ -85,13 +85,8 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
 
   onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (status < 200) return true // 100 Continue and friends: the final response follows
-    const headers: HeaderMap = {}
-    for (let i = 0; i < rawHeaders.length; i += 2) {
-      const name = rawHeaders[i]!.toString('latin1').toLowerCase()
-      const value = rawHeaders[i + 1]!.toString('latin1')
-      const seen = headers[name]
-      headers[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value]
-    }
+    // undici's parser: a lookup tree for well-known names, and safe with a `__proto__` header.
+    const headers: HeaderMap = util.parseHeaders(rawHeaders)
     this.onResponseHeaders?.(headers)
     const length = headers['content-length']
     if (typeof length === 'string' && length.length <= 6 && Number(length) <= WHOLE_BODY_LIMIT) {
