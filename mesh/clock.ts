@@ -7,6 +7,11 @@ export interface Clock {
   epochMs(): number
   /** Resolves after `ms`; rejects with `signal.reason` if aborted first. Its timer is cleared either way. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>
+  /**
+   * Calls `fn` once after `ms` unless the returned function is called first. The per-request timer
+   * (route and per-try timeouts): no promise, no AbortSignal, nothing left once disarmed.
+   */
+  after(ms: number, fn: () => void): () => void
   /** Calls `fn` every `ms` until the returned function is called. */
   every(ms: number, fn: () => void): () => void
 }
@@ -29,6 +34,10 @@ export function systemClock(): Clock {
         }, Math.max(0, ms))
         signal?.addEventListener('abort', onAbort, { once: true })
       })
+    },
+    after(ms, fn) {
+      const timer = setTimeout(fn, Math.max(0, ms))
+      return () => clearTimeout(timer)
     },
     every(ms, fn) {
       const timer = setInterval(fn, ms)
@@ -83,6 +92,12 @@ export class ManualClock implements Clock {
       signal?.addEventListener('abort', onAbort, { once: true })
       this.timers.add(timer)
     })
+  }
+
+  after(ms: number, fn: () => void): () => void {
+    const timer: ManualTimer = { at: this.current + Math.max(0, ms), seq: this.seq++, fire: fn, cancel: () => this.timers.delete(timer) }
+    this.timers.add(timer)
+    return () => timer.cancel()
   }
 
   every(ms: number, fn: () => void): () => void {

@@ -97,7 +97,7 @@ export class BreakerState {
     }
     if (this.limits.reconnectShare > 0 && this.queue.length > 0) {
       // The queued request stays queued while its new connection is being set up.
-      void this.clock.sleep(Math.max(1, heldMs * this.limits.reconnectShare)).then(handOver)
+      this.clock.after(Math.max(1, heldMs * this.limits.reconnectShare), handOver)
     } else {
       handOver()
     }

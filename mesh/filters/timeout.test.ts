@@ -62,4 +62,15 @@ describe('route timeout', () => {
     await clock.advance(100)
     expect((await pending).kind).toBe('per-try-timeout')
   })
+
+  test('a caller that goes away cancels the inner call with its reason and disarms the timer', async () => {
+    const clock = new ManualClock()
+    const upstream = slowUpstream(clock, 2000)
+    const req = get('/')
+    const pending = routeTimeout(500, clock)(upstream.handler)(req).catch((e) => e)
+    req.cancel.abort(new Error('downstream closed'))
+    expect(String(await pending)).toContain('downstream closed')
+    expect(upstream.state.cancelled).toBe(true)
+    expect(clock.pendingTimers()).toBe(0)
+  })
 })
