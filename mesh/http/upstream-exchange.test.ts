@@ -11,6 +11,8 @@ import { get } from '../../test/support/requests.ts'
 import { startListener, type Exchange } from './listener.ts'
 import { openPool, sendUpstream } from './upstream-pool.ts'
 import { exchange } from './upstream-exchange.ts'
+import { routeTimeout } from '../filters/timeout.ts'
+import { UpstreamFailure } from '../upstream-failure.ts'
 
 /** An upstream whose handler the test drives: each request is handed over, with a promise of its close. */
 async function upstream() {
@@ -171,5 +173,21 @@ describe('listener: a caller that goes away', () => {
     client.destroy() // the caller gives up while the upstream still holds the request
     await held.closed // … and the sidecar cancels its upstream call
     expect([...(await completed).request.info.flags]).toContain('DC')
+  })
+})
+
+describe('route timeout over a real upstream', () => {
+  test('covers a small body until its last byte, as Envoy times the whole response', async () => {
+    const { server, pool } = await upstreamWithPool()
+    const clock = systemClock()
+    const timed = routeTimeout(100, clock)((req) => sendUpstream(pool, req, clock))
+    const pending = timed({ ...get('/trickle'), cancel: new Cancel() }).catch((e: unknown) => e)
+    const held = await server.next()
+    held.res.writeHead(200, { 'content-length': '100' })
+    held.res.write('ten bytes.') // in time, like the headers; the other 90 never come
+    const outcome = await pending
+    expect(outcome).toBeInstanceOf(UpstreamFailure)
+    expect((outcome as UpstreamFailure).kind).toBe('route-timeout')
+    await held.closed // the upstream request was cancelled
   })
 })
