@@ -5,7 +5,7 @@
  * `http2MaxRequests` active requests, it fails at once with 503 overflow (UO, x-envoy-overloaded).
  */
 import type { Clock } from '../clock.ts'
-import type { Cancel, Filter } from '../filter.ts'
+import type { Cancel, Filter, Handler, MeshRequest, MeshResponse } from '../filter.ts'
 import type { ConnectionPoolSettings } from '../control/types.ts'
 import { UpstreamFailure } from '../upstream-failure.ts'
 import type { Counters } from '../telemetry/counters.ts'
@@ -105,45 +105,58 @@ export class BreakerState {
 }
 
 export function circuitBreaker(state: BreakerState, clock: Clock, counters?: Counters): Filter {
+  const done = () => {
+    state.active--
+  }
+  const failed = (err: unknown) => {
+    state.active--
+    throw err
+  }
   return (next) =>
-    async function circuitBreakerFilter(req) {
-      if (state.unlimited) {
-        state.active++
-        try {
-          return await next(req)
-        } finally {
-          state.active--
-        }
-      }
-      const admitted = state.acquire(req.cancel)
-      if (admitted === 'overflow') {
-        counters?.inc('upstream_rq_pending_overflow')
-        throw new UpstreamFailure('overflow')
-      }
-      if (state.pending > 0 || state.busyConnections >= state.limits.maxConnections) counters?.inc('upstream_rq_pending_total')
-      await admitted
-      const since = clock.now()
-      let released = false
-      const release = () => {
-        if (!released) {
-          released = true
-          state.release(clock.now() - since)
-        }
-      }
+    function circuitBreakerFilter(req) {
+      if (!state.unlimited) return limited(state, clock, counters, next, req)
+      // No limits (no connectionPool settings): count, and add no promise of our own.
+      state.active++
+      let pending: Promise<MeshResponse>
       try {
-        const res = await next(req)
-        // The connection stays busy until the body has been read; release when the stream ends.
-        const body = res.body
-        if (body && typeof body === 'object' && 'once' in body && !Buffer.isBuffer(body)) {
-          body.once('close', release)
-          body.once('end', release)
-        } else {
-          release()
-        }
-        return res
+        pending = next(req)
       } catch (err) {
-        release()
-        throw err
+        return Promise.resolve().then(() => failed(err))
       }
+      return pending.then((res) => (done(), res), failed)
     }
+}
+
+/** With connectionPool limits: wait for a connection (or overflow), and hold it until the body is read. */
+async function limited(state: BreakerState, clock: Clock, counters: Counters | undefined, next: Handler, req: MeshRequest): Promise<MeshResponse> {
+  const admitted = state.acquire(req.cancel)
+  if (admitted === 'overflow') {
+    counters?.inc('upstream_rq_pending_overflow')
+    throw new UpstreamFailure('overflow')
+  }
+  if (state.pending > 0 || state.busyConnections >= state.limits.maxConnections) counters?.inc('upstream_rq_pending_total')
+  await admitted
+  const since = clock.now()
+  let released = false
+  const release = () => {
+    if (!released) {
+      released = true
+      state.release(clock.now() - since)
+    }
+  }
+  try {
+    const res = await next(req)
+    // The connection stays busy until the body has been read; release when the stream ends.
+    const body = res.body
+    if (body && typeof body === 'object' && 'once' in body && !Buffer.isBuffer(body)) {
+      body.once('close', release)
+      body.once('end', release)
+    } else {
+      release()
+    }
+    return res
+  } catch (err) {
+    release()
+    throw err
+  }
 }

@@ -27,24 +27,40 @@ export interface BalancerDeps {
 
 export function loadBalancer(deps: BalancerDeps): Filter {
   return (next) =>
-    async function loadBalancerFilter(req) {
+    function loadBalancerFilter(req) {
       let key = deps.hashKey?.(req)
       const generated = key === undefined ? deps.hashCookie?.(req) : undefined
       if (generated) key = generated.value
       const host = choose(req, deps, key)
-      if (!host) throw new UpstreamFailure('no-healthy-upstream')
+      if (!host) return Promise.reject(new UpstreamFailure('no-healthy-upstream'))
       const { info } = req
       info.upstreamHost = host.address
       info.attempts = req.attempt?.number ?? 1
       info.destinationWorkload = host.workload
       info.destinationVersion = host.labels.version ?? ''
-      deps.active.set(host.address, (deps.active.get(host.address) ?? 0) + 1)
-      try {
-        const res = await next({ ...req, upstream: host })
-        return generated ? withSetCookie(res, generated.setCookie) : res
-      } finally {
-        deps.active.set(host.address, (deps.active.get(host.address) ?? 1) - 1)
+      const address = host.address
+      deps.active.set(address, (deps.active.get(address) ?? 0) + 1)
+      const release = () => {
+        deps.active.set(address, (deps.active.get(address) ?? 1) - 1)
       }
+      // then() rather than async/await: one promise less on every request.
+      let pending: Promise<MeshResponse>
+      try {
+        pending = next({ ...req, upstream: host })
+      } catch (err) {
+        release()
+        return Promise.reject(err)
+      }
+      return pending.then(
+        (res) => {
+          release()
+          return generated ? withSetCookie(res, generated.setCookie) : res
+        },
+        (err: unknown) => {
+          release()
+          throw err
+        },
+      )
     }
 }
 

@@ -7,15 +7,22 @@ import { localReply } from '../filter.ts'
 import { UpstreamFailure } from '../upstream-failure.ts'
 
 export function localReplies(): Filter {
+  // then() rather than an async function: one promise less per request on every sidecar.
   return (next) =>
-    async function localReplyFilter(req) {
+    function localReplyFilter(req) {
+      let pending: Promise<MeshResponse>
       try {
-        const res = await next(req)
-        if (!req.info.details) req.info.details = 'via_upstream'
-        return res
+        pending = next(req)
       } catch (err) {
-        return toLocalReply(err, req.info, req.cancel)
+        return Promise.resolve(toLocalReply(err, req.info, req.cancel))
       }
+      return pending.then(
+        (res) => {
+          if (!req.info.details) req.info.details = 'via_upstream'
+          return res
+        },
+        (err: unknown) => toLocalReply(err, req.info, req.cancel),
+      )
     }
 }
 
