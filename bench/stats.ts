@@ -21,3 +21,11 @@ export function spread(values: readonly number[]): number | undefined {
 
 export const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
   a === undefined || b === undefined || b === 0 ? undefined : a / b
+
+/**
+ * Two passes whose RPS differ by more than 15% have no meaningful median: the bench measures such
+ * a configuration a third time.
+ */
+export const needsTieBreak = (rpsPerPass: readonly number[]): boolean => rpsPerPass.length === 2 && (spread(rpsPerPass) ?? 0) > TIE_BREAK_SPREAD
+
+export const TIE_BREAK_SPREAD = 0.15

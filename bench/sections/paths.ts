@@ -5,13 +5,10 @@
  * configuration whose passes disagree by more than 15% in RPS is measured a third time.
  */
 import { measure, measureRuns, specFor, warmUp, type Measured } from '../measure.ts'
-import { spread } from '../stats.ts'
+import { needsTieBreak, TIE_BREAK_SPREAD } from '../stats.ts'
 import type { Drivers } from '../load/drivers.ts'
 import type { BenchOptions } from '../options.ts'
 import { PATH_CONFIGS, startPaths, type PathConfig, type PathId } from './path-configs.ts'
-
-/** Two passes whose RPS differ by more than this get a third, so the median is a real one. */
-const TIE_BREAK_SPREAD = 0.15
 
 export interface PathSample {
   readonly pass: number
@@ -57,8 +54,7 @@ export async function runPaths(options: BenchOptions, drivers: Drivers, nginx: b
       for (const config of pass % 2 === 0 ? live : [...live].reverse()) await measureOne(config, pass, options.passes)
     }
     if (options.passes === 2) {
-      // Two passes that disagree have no meaningful median: measure those configurations once more.
-      const disputed = live.filter((c) => (spread(runs.get(c.id)?.samples.map((x) => x.saturation.rps) ?? []) ?? 0) > TIE_BREAK_SPREAD)
+      const disputed = live.filter((c) => needsTieBreak(runs.get(c.id)?.samples.map((x) => x.saturation.rps) ?? []))
       if (disputed.length > 0) notes.push(`third pass for ${disputed.map((c) => c.id).join(', ')}: their first two passes differed by more than ${TIE_BREAK_SPREAD * 100}% in RPS`)
       for (const config of disputed) await measureOne(config, 2, 3)
     }
