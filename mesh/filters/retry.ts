@@ -4,7 +4,7 @@
  * backoff, retries avoid hosts already tried, and a retry budget (connectionPool.http.maxRetries).
  */
 import type { Clock } from '../clock.ts'
-import { headerValue, type Filter, type MeshRequest, type MeshResponse } from '../filter.ts'
+import { headerValue, type Filter, type HeaderMap, type MeshRequest, type MeshResponse } from '../filter.ts'
 import type { Random } from '../random.ts'
 import type { HTTPRetry } from '../control/types.ts'
 import { UpstreamFailure } from '../upstream-failure.ts'
@@ -75,7 +75,10 @@ export function retry(
 const NO_HOSTS: ReadonlySet<string> = Object.freeze(new Set<string>())
 
 function attemptRequest(req: MeshRequest, attempt: number, tried: ReadonlySet<string> | undefined, policy: HTTPRetry): MeshRequest {
-  const headers = { ...req.headers, 'x-envoy-attempt-count': attempt === 1 ? '1' : String(attempt) }
+  // Copied key by key: a spread of a header map plus one key takes V8's slow path (it showed in profiles).
+  const headers: HeaderMap = {}
+  for (const name in req.headers) headers[name] = req.headers[name]
+  headers['x-envoy-attempt-count'] = attempt === 1 ? '1' : String(attempt)
   const triedHosts = policy.retryIgnorePreviousHosts && tried && tried.size > 0 ? new Set(tried) : NO_HOSTS
   return {
     ...req,
