@@ -54,14 +54,13 @@ export function openPool(address: string, settings: PoolSettings = {}, tls?: Ups
  * Sends `req` to the pool. The response body streams; failures become UpstreamFailure.
  * Adds `x-envoy-upstream-service-time` (ms until response headers), as Envoy's router does.
  */
-export async function sendUpstream(pool: Pool, req: MeshRequest, clock: Clock, peerPrincipal = ''): Promise<MeshResponse> {
+export function sendUpstream(pool: Pool, req: MeshRequest, clock: Clock, peerPrincipal = ''): Promise<MeshResponse> {
   const started = clock.now()
   req.info.upstreamPeerPrincipal = peerPrincipal
-  try {
-    return await exchange(pool, req, (headers) => {
-      headers['x-envoy-upstream-service-time'] = String(Math.round(clock.now() - started))
-    })
-  } catch (err) {
+  // catch() rather than an async function: one promise less on every hop.
+  return exchange(pool, req, (headers) => {
+    headers['x-envoy-upstream-service-time'] = String(Math.round(clock.now() - started))
+  }).catch((err: unknown) => {
     if ((err as { [HANDSHAKE_FAILED]?: boolean })?.[HANDSHAKE_FAILED]) {
       req.info.upstreamPeerPrincipal = ''
       const code = (err as { code?: string }).code ?? ''
@@ -69,7 +68,7 @@ export async function sendUpstream(pool: Pool, req: MeshRequest, clock: Clock, p
       if (!req.cancel.aborted) throw new UpstreamFailure('connect-failure', undefined, { cause: err })
     }
     throw toUpstreamFailure(err, req.cancel)
-  }
+  })
 }
 
 /**
