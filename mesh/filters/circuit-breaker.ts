@@ -121,7 +121,8 @@ export function circuitBreaker(state: BreakerState, clock: Clock, counters?: Cou
       try {
         pending = next(req)
       } catch (err) {
-        return Promise.resolve().then(() => failed(err))
+        state.active--
+        return Promise.reject(err)
       }
       return pending.then((res) => (done(), res), failed)
     }
