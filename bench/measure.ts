@@ -80,7 +80,8 @@ export async function measureRuns(driver: Driver, target: LoadTarget, spec: Load
   }
 }
 
-/** Warm-up: the same load, results discarded (JIT, pools, connections). */
+/** Warm-up: the same load, results discarded (JIT, pools, connections). An empty phase skips it. */
 export async function warmUp(driver: Driver, target: LoadTarget, phase: Phase, connections: number): Promise<void> {
+  if (!phase.durationS && !phase.requests) return
   await driver.run(specFor(target, phase, connections))
 }

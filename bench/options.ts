@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util'
 import type { DriverName } from './load/types.ts'
 import type { Runtime } from './proc/sut.ts'
+import type { SettlePolicy } from './settle.ts'
 
 export type Mode = 'full' | 'quick' | 'smoke'
 
@@ -19,7 +20,14 @@ export interface BenchOptions {
   readonly mode: Mode
   /** Each configuration is measured this many times, alternating order; the median is reported. */
   readonly passes: number
+  /** Measure a third time when two passes disagree by more than 15% (full runs). */
+  readonly tieBreak: boolean
+  /** Passes that also measure latency (unloaded and paced); the rest measure saturation only. */
+  readonly latencyPasses: number
+  /** Warm-up before every measurement of an already warm process. */
   readonly warmup: Phase
+  /** The first warm-up of a fresh process: until CPU per request stops falling (none in smoke mode). */
+  readonly settle?: SettlePolicy
   readonly saturation: Phase
   readonly unloaded: Phase
   readonly paced: Phase
@@ -69,7 +77,10 @@ export function modeDefaults(mode: Mode): Omit<BenchOptions, 'pin' | 'install' |
     return {
       ...common,
       passes: 2,
-      warmup: { durationS: 5 },
+      tieBreak: true,
+      latencyPasses: 3, // every pass, the tie-break included
+      warmup: { durationS: 3 },
+      settle: { stepS: 1, minS: 5, maxS: 20, gain: 0.1 },
       saturation: { durationS: 8 },
       unloaded: { durationS: 4 },
       paced: { durationS: 2 },
@@ -86,7 +97,11 @@ export function modeDefaults(mode: Mode): Omit<BenchOptions, 'pin' | 'install' |
     return {
       ...common,
       passes: 2,
-      warmup: { durationS: 1 },
+      tieBreak: false,
+      latencyPasses: 1,
+      // The settled first warm-up is the only one: a second 1 s warm-up per pass would not fit in two minutes.
+      warmup: {},
+      settle: { stepS: 1, minS: 2, maxS: 3, gain: 0.1 },
       saturation: { durationS: 1 },
       unloaded: { durationS: 1 },
       paced: { durationS: 1 },
@@ -105,6 +120,8 @@ export function modeDefaults(mode: Mode): Omit<BenchOptions, 'pin' | 'install' |
     connections: 4,
     thinkMs: 1,
     passes: 1,
+    tieBreak: false,
+    latencyPasses: 1,
     warmup: { requests: 50 },
     saturation: { requests: 300 },
     unloaded: { requests: 50 },

@@ -8,7 +8,8 @@ import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { detectTools } from './tools.ts'
 import { pickDrivers } from './load/drivers.ts'
-import { specFor, warmUp, measure } from './measure.ts'
+import { specFor, measure } from './measure.ts'
+import { settleLine, warmFresh } from './settle.ts'
 import { GENERATOR_CPU, SERVER_CPU, type BenchOptions } from './options.ts'
 import { makeTempDir, pinSelf, removeTempDir } from './proc/processes.ts'
 import { Sut } from './proc/sut.ts'
@@ -38,7 +39,9 @@ export async function runProfile(options: BenchOptions): Promise<number> {
     const sut = await Sut.start(id, script, { pin: options.pin, cpu: SERVER_CPU, args: config?.server?.args, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`], runtime: options.runtime })
     const target = { url: `http://127.0.0.1:${sut.port}${id === 'bookinfo' ? '/productpage' : '/'}`, host: sut.ready.host, pids: () => sut.pids(), loop: sut }
     try {
-      await warmUp(drivers.saturation, target, options.warmup, options.connections)
+      // Profile warm code only: a cold start would put the interpreter and the compiler on top.
+      const warm = await warmFresh(drivers.saturation, target, options.connections, options.settle, options.warmup)
+      if (warm) options.log(settleLine(id, warm))
       const m = await measure(drivers.saturation, target, specFor(target, options.saturation, options.connections))
       options.log(`bench: profiled ${id}: ${Math.round(m.rps)} rps, ${m.cpuUsPerReq.toFixed(1)} µs/req (profiling adds overhead)`)
     } finally {

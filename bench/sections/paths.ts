@@ -1,11 +1,13 @@
 /**
- * Configurations 1–7: every path measured in the same run, each `passes` times in alternating order,
- * with a warm-up before each configuration's measurements: saturation (16 connections), unloaded
- * (1 connection) and paced (~1000 rps: 16 connections with think time). With two passes, a
- * configuration whose passes disagree by more than 15% in RPS is measured a third time.
+ * Configurations 1–7: every path measured in the same run, each `passes` times in alternating order:
+ * saturation (16 connections), unloaded (1 connection) and paced (~1000 rps: 16 connections with
+ * think time). Each process is first warmed until steady (see settle.ts), later passes get a short
+ * warm-up. In full runs, a configuration whose two passes disagree by more than 15% in RPS is
+ * measured a third time; quick runs measure latency in the first pass only.
  */
 import { measure, measureRuns, specFor, warmUp, type Measured } from '../measure.ts'
 import { needsTieBreak, TIE_BREAK_SPREAD } from '../stats.ts'
+import { settleLine, settleNote, warmFresh, type Settled } from '../settle.ts'
 import type { Drivers } from '../load/drivers.ts'
 import type { BenchOptions } from '../options.ts'
 import { PATH_CONFIGS, startPaths, type PathConfig, type PathId } from './path-configs.ts'
@@ -22,6 +24,8 @@ export interface PathRun {
   readonly samples: PathSample[]
   /** RSS of the configuration's Node process after the runs, bytes. */
   rssBytes?: number
+  /** The first warm-up, until steady (absent in smoke mode). */
+  warm?: Settled
 }
 
 export async function runPaths(options: BenchOptions, drivers: Drivers, nginx: boolean): Promise<{ runs: PathRun[]; notes: string[] }> {
@@ -33,13 +37,20 @@ export async function runPaths(options: BenchOptions, drivers: Drivers, nginx: b
   const runs = new Map<PathId, PathRun>()
   try {
     const live = configs.filter((c) => running.targets.has(c.id))
+    const warmed = new Map<string, Settled | undefined>()
     const measureOne = async (config: PathConfig, pass: number, of: number) => {
       const target = running.targets.get(config.id)!
-      await warmUp(drivers.saturation, target, options.warmup, options.connections)
+      if (warmed.has(config.id)) await warmUp(drivers.saturation, target, options.warmup, options.connections)
+      else {
+        const warm = await warmFresh(drivers.saturation, target, options.connections, options.settle, options.warmup)
+        warmed.set(config.id, warm)
+        if (warm) options.log(settleLine(config.id, warm))
+      }
       const saturation = await measure(drivers.saturation, target, specFor(target, options.saturation, options.connections))
-      const unloaded = config.latency ? await measure(drivers.latency, target, specFor(target, options.unloaded, 1)) : undefined
-      const paced = config.latency ? await measureRuns(drivers.latency, target, specFor(target, options.paced, options.connections, options.thinkMs), options.pacedRuns) : undefined
-      const run = runs.get(config.id) ?? { config, samples: [] }
+      const latency = config.latency && pass < options.latencyPasses
+      const unloaded = latency ? await measure(drivers.latency, target, specFor(target, options.unloaded, 1)) : undefined
+      const paced = latency ? await measureRuns(drivers.latency, target, specFor(target, options.paced, options.connections, options.thinkMs), options.pacedRuns) : undefined
+      const run = runs.get(config.id) ?? { config, samples: [], warm: warmed.get(config.id) }
       run.samples.push({ pass, saturation, unloaded, paced })
       runs.set(config.id, run)
       options.log(
@@ -53,7 +64,9 @@ export async function runPaths(options: BenchOptions, drivers: Drivers, nginx: b
     for (let pass = 0; pass < options.passes; pass++) {
       for (const config of pass % 2 === 0 ? live : [...live].reverse()) await measureOne(config, pass, options.passes)
     }
-    if (options.passes === 2) {
+    const warmNote = settleNote('warm-up', warmed, options.settle)
+    if (warmNote) notes.push(warmNote)
+    if (options.tieBreak && options.passes === 2) {
       const disputed = live.filter((c) => needsTieBreak(runs.get(c.id)?.samples.map((x) => x.saturation.rps) ?? []))
       if (disputed.length > 0) notes.push(`third pass for ${disputed.map((c) => c.id).join(', ')}: their first two passes differed by more than ${TIE_BREAK_SPREAD * 100}% in RPS`)
       for (const config of disputed) await measureOne(config, 2, 3)

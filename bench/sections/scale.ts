@@ -6,6 +6,7 @@
  */
 import { Client } from 'undici'
 import { measure, specFor, warmUp, type LoadTarget, type Measured } from '../measure.ts'
+import { settleLine, warmFresh, type Settled } from '../settle.ts'
 import type { Drivers } from '../load/drivers.ts'
 import { SERVER_CPU, type BenchOptions } from '../options.ts'
 import { rssBytes } from '../proc/proc-stat.ts'
@@ -78,10 +79,16 @@ export async function runScale(options: BenchOptions, drivers: Drivers): Promise
         `bench: scale N=${n}: started in ${(Number(sut.ready.extra!.startMs) / 1000).toFixed(1)} s, RSS warm ${(rssWarmBytes / 2 ** 20).toFixed(1)} MB, heap after GC ${(mem.heapUsed / 2 ** 20).toFixed(1)} MB`,
       )
     }
+    const warmed = new Map<number, Settled | undefined>()
     const measureSize = async (n: number, pass: number, of: number) => {
       const sut = suts.get(n)!
       const target: LoadTarget = { url: `http://127.0.0.1:${sut.port}/`, host: 'svc-1:9080', pids: () => sut.pids(), loop: sut }
-      await warmUp(drivers.saturation, target, options.warmup, options.connections)
+      if (warmed.has(n)) await warmUp(drivers.saturation, target, options.warmup, options.connections)
+      else {
+        const warm = await warmFresh(drivers.saturation, target, options.connections, options.settle, options.warmup)
+        warmed.set(n, warm)
+        if (warm) options.log(settleLine(`scale N=${n}`, warm))
+      }
       const m = await measure(drivers.saturation, target, specFor(target, options.saturation, options.connections))
       points.get(n)!.samples.push(m)
       options.log(`bench: pass ${pass + 1}/${of} scale N=${n} ${Math.round(m.rps)} rps ${m.cpuUsPerReq.toFixed(0)} µs/req`)
@@ -90,7 +97,7 @@ export async function runScale(options: BenchOptions, drivers: Drivers): Promise
       for (const n of pass % 2 === 0 ? options.scaleSizes : [...options.scaleSizes].reverse()) await measureSize(n, pass, options.scalePasses)
     }
     for (const n of options.scaleSizes) {
-      if (needsTieBreak(points.get(n)!.samples.map((m) => m.rps))) await measureSize(n, 2, 3)
+      if (options.tieBreak && needsTieBreak(points.get(n)!.samples.map((m) => m.rps))) await measureSize(n, 2, 3)
     }
   } finally {
     await Promise.all([...suts.values()].map((s) => s.close()))
