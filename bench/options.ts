@@ -76,12 +76,14 @@ export function modeDefaults(mode: Mode): Omit<BenchOptions, 'pin' | 'install' |
   if (mode === 'full') {
     return {
       ...common,
-      passes: 2,
-      tieBreak: true,
-      latencyPasses: 3, // every pass, the tie-break included
-      warmup: { durationS: 3 },
+      // Four short saturation passes rather than two long ones: on a shared VM a slow spell of a few
+      // seconds spoils one pass, and the median of four shrugs it off where the mean of two cannot.
+      passes: 4,
+      tieBreak: true, // with `--passes 2`
+      latencyPasses: 2,
+      warmup: { durationS: 2 },
       settle: { stepS: 1, minS: 5, maxS: 20, gain: 0.1 },
-      saturation: { durationS: 8 },
+      saturation: { durationS: 4 },
       unloaded: { durationS: 4 },
       paced: { durationS: 2 },
       pacedRuns: 4,
