@@ -142,9 +142,10 @@ export const USAGE = `Usage: npm run bench -- [options]
 
   --quick            reduced run, under two minutes
   --smoke            a few hundred requests per configuration, no PASS/FAIL (what CI runs)
-  --passes N         measure each configuration N times (alternating order); median reported
-  --only a,b         only these configurations/sections: ceiling direct hop1 mesh meshFull
-                     meshLink httpProxy nginx bookinfo scale
+  --passes N         saturation passes per configuration, alternating order (full 4, quick 2);
+                     the median is reported; with 2, passes >15% apart get a third (full)
+  --only a,b         only these configurations/sections: ceiling direct undiciHop hop1 mesh
+                     meshFull meshLink httpProxy nginx bookinfo scale
   --driver D         wrk | autocannon | inproc (default: wrk if installed, else autocannon)
   --tsx              run the servers through tsx (default: bundled by esbuild, as npm start
                      runs meshdojo; the demo also with npm start's 2 MB semi-spaces)
