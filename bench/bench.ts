@@ -15,7 +15,7 @@ import { runPaths, type PathRun } from './sections/paths.ts'
 import { runBookinfo, type BookinfoRun } from './sections/bookinfo.ts'
 import { runScale, type ScaleRun } from './sections/scale.ts'
 import { summarizeBookinfo, summarizePaths, summarizeScale, type PathSummary } from './report/summarize.ts'
-import { evaluateTargets } from './report/targets.ts'
+import { evaluateTargets, floorNote } from './report/targets.ts'
 import type { BenchResults } from './results.ts'
 
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
@@ -47,6 +47,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const shares = cpuShares(cpuStart, machineCpu())
   const loadAvgEnd = os.loadavg()[0]!
   notes.push(...qualityNotes(pathSummaries, paths.runs, loadAvgStart, shares.stealPct))
+  const unreachable = options.mode === 'smoke' ? undefined : floorNote(targets)
+  if (unreachable) notes.push(unreachable)
   if (drivers.saturation.name === 'autocannon') notes.push('autocannon resolves latency in whole milliseconds; latency rows use the in-process driver (µs)')
   if (bookinfoSummary && bookinfoSummary.errors > 0) notes.push(`Bookinfo: ${bookinfoSummary.errors} errors or non-2xx pages`)
   return {

@@ -93,7 +93,13 @@ export function render(results: BenchResults): string {
     )
   }
   out.push('', results.mode === 'smoke' ? 'Targets (smoke run: informative only, not enforced)' : 'Targets', '')
-  out.push(table(['target', 'required', 'measured', 'verdict'], targets.map((t) => [t.name, t.required, t.measured, t.verdict]), 99))
+  out.push(
+    table(
+      ['target', 'required', 'measured', 'verdict', 'floor (minimal undici hop)'],
+      targets.map((t) => [t.name, t.required, t.measured, t.verdict, t.floor ? `${t.floor.measured} ${t.floor.verdict}` : '']),
+      99,
+    ),
+  )
   if (results.notes.length > 0) out.push('', 'Notes:', ...results.notes.map((n) => `- ${n}`))
   return out.join('\n')
 }
