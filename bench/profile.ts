@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { detectTools } from './tools.ts'
 import { pickDrivers } from './load/drivers.ts'
 import { specFor, measure } from './measure.ts'
-import { settleLine, warmFresh } from './settle.ts'
+import { Warmer } from './settle.ts'
 import { GENERATOR_CPU, SERVER_CPU, type BenchOptions } from './options.ts'
 import { makeTempDir, pinSelf, removeTempDir } from './proc/processes.ts'
 import { Sut } from './proc/sut.ts'
@@ -40,8 +40,7 @@ export async function runProfile(options: BenchOptions): Promise<number> {
     const target = { url: `http://127.0.0.1:${sut.port}${id === 'bookinfo' ? '/productpage' : '/'}`, host: sut.ready.host, pids: () => sut.pids(), loop: sut }
     try {
       // Profile warm code only: a cold start would put the interpreter and the compiler on top.
-      const warm = await warmFresh(drivers.saturation, target, options.connections, options.settle, options.warmup)
-      if (warm) options.log(settleLine(id, warm))
+      await new Warmer(drivers.saturation, options).warm(id, target)
       const m = await measure(drivers.saturation, target, specFor(target, options.saturation, options.connections))
       options.log(`bench: profiled ${id}: ${Math.round(m.rps)} rps, ${m.cpuUsPerReq.toFixed(1)} µs/req (profiling adds overhead)`)
     } finally {

@@ -6,8 +6,8 @@
  * So the first warm-up of every fresh process loads it in short steps and stops once a step no
  * longer beats the best step before it by `gain`, after at least `minS` and at most `maxS`.
  */
-import { measure, warmUp, type LoadTarget } from './measure.ts'
-import type { Phase } from './options.ts'
+import { measure, specFor, warmUp, type LoadTarget } from './measure.ts'
+import type { BenchOptions, Phase } from './options.ts'
 import type { Driver } from './load/types.ts'
 
 export interface SettlePolicy {
@@ -42,7 +42,7 @@ export async function warmUntilSteady(driver: Driver, target: LoadTarget, connec
   const cpuUsPerStep: number[] = []
   let seconds = 0
   while (seconds < policy.maxS) {
-    const step = await measure(driver, target, { url: target.url, host: target.host, connections, durationS: policy.stepS })
+    const step = await measure(driver, target, specFor(target, { durationS: policy.stepS }, connections))
     seconds += policy.stepS
     // A step that served nothing (a stall) says nothing about warmth: count its time, not its figure.
     if (step.requests > 0) cpuUsPerStep.push(step.cpuUsPerReq)
@@ -51,26 +51,43 @@ export async function warmUntilSteady(driver: Driver, target: LoadTarget, connec
   return { seconds, cpuUsPerStep, steady: false }
 }
 
-/** The first warm-up of a fresh process: until steady with a policy, else (smoke) the plain phase. */
-export async function warmFresh(driver: Driver, target: LoadTarget, connections: number, policy: SettlePolicy | undefined, phase: Phase): Promise<Settled | undefined> {
-  if (policy) return warmUntilSteady(driver, target, connections, policy)
-  await warmUp(driver, target, phase, connections)
-  return undefined
-}
+/**
+ * Warms the processes of one section: until steady the first time a process is loaded, then with
+ * the short per-pass warm-up. Without a policy (smoke runs) every warm-up is the plain phase.
+ */
+export class Warmer {
+  /** Each process's first warm-up, by name. */
+  readonly settled = new Map<string, Settled>()
+  private readonly seen = new Set<string>()
 
-/** One report line on the warm-ups of a section: how long they took and which never settled. */
-export function settleNote(what: string, warmed: ReadonlyMap<string, Settled | undefined>, policy: SettlePolicy | undefined): string | undefined {
-  const done = [...warmed].filter((e): e is [string, Settled] => e[1] !== undefined)
-  if (!policy || done.length === 0) return undefined
-  const secs = done.map(([, s]) => s.seconds)
-  const unsteady = done.filter(([, s]) => !s.steady).map(([id]) => id)
-  return (
-    `${what}: each fresh process warmed in ${policy.stepS} s steps until CPU per request stopped falling by more than ${policy.gain * 100}% ` +
-    `(${Math.min(...secs)}–${Math.max(...secs)} s)` +
-    (unsteady.length > 0 ? `; still falling after ${policy.maxS} s: ${unsteady.join(', ')}` : '')
-  )
-}
+  constructor(
+    private readonly driver: Driver,
+    private readonly options: Pick<BenchOptions, 'connections' | 'settle' | 'warmup' | 'log'>,
+  ) {}
 
-/** A progress line: `warmed hop1 for 6 s: 2140 → 302 µs/req`. */
-export const settleLine = (id: string, s: Settled): string =>
-  `bench: warmed ${id} for ${s.seconds} s: ${s.cpuUsPerStep.map((c) => c.toFixed(0)).join(' → ')} µs/req${s.steady ? '' : ' (still falling)'}`
+  /** `phase` replaces the per-pass warm-up (Bookinfo counts pages, not requests). */
+  async warm(name: string, target: LoadTarget, phase: Phase = this.options.warmup): Promise<void> {
+    const { settle, connections } = this.options
+    const fresh = !this.seen.has(name)
+    this.seen.add(name)
+    if (!fresh || !settle) return warmUp(this.driver, target, phase, connections)
+    const settled = await warmUntilSteady(this.driver, target, connections, settle)
+    this.settled.set(name, settled)
+    this.options.log(
+      `bench: warmed ${name} for ${settled.seconds} s: ${settled.cpuUsPerStep.map((c) => c.toFixed(0)).join(' → ')} µs/req${settled.steady ? '' : ' (still falling)'}`,
+    )
+  }
+
+  /** One report line: how long the first warm-ups took and which never settled. */
+  note(): string | undefined {
+    const policy = this.options.settle
+    if (!policy || this.settled.size === 0) return undefined
+    const secs = [...this.settled.values()].map((s) => s.seconds)
+    const unsteady = [...this.settled].filter(([, s]) => !s.steady).map(([name]) => name)
+    return (
+      `warm-up: each fresh process warmed in ${policy.stepS} s steps until CPU per request stopped falling by more than ${policy.gain * 100}% ` +
+      `(${Math.min(...secs) === Math.max(...secs) ? secs[0] : `${Math.min(...secs)}–${Math.max(...secs)}`} s)` +
+      (unsteady.length > 0 ? `; still falling after ${policy.maxS} s: ${unsteady.join(', ')}` : '')
+    )
+  }
+}

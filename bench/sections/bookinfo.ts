@@ -4,8 +4,8 @@
  * demo's idle CPU with its background load off and on, and its RSS.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import { measure, specFor, warmUp, type LoadTarget, type Measured } from '../measure.ts'
-import { settleLine, warmFresh, type Settled } from '../settle.ts'
+import { measure, specFor, type LoadTarget, type Measured } from '../measure.ts'
+import { Warmer } from '../settle.ts'
 import type { Drivers } from '../load/drivers.ts'
 import { SERVER_CPU, type BenchOptions, type Phase } from '../options.ts'
 import { rssBytes, totalCpuMicros } from '../proc/proc-stat.ts'
@@ -77,19 +77,14 @@ export async function runBookinfo(options: BenchOptions, drivers: Drivers): Prom
     const pages = (phase: Phase): Phase => (phase.requests === undefined ? phase : { requests: Math.max(10, Math.ceil(phase.requests / 3)) })
     const target = (sut: Sut): LoadTarget => ({ url: `http://127.0.0.1:${sut.port}/productpage`, pids: () => sut.pids(), loop: sut })
     const samples: PageSample[] = []
-    const warmed = new Map<string, Settled | undefined>()
+    const warmer = new Warmer(drivers.saturation, options)
     for (let pass = 0; pass < options.bookinfoPasses; pass++) {
       const order = pass % 2 === 0 ? (['bare', 'mesh'] as const) : (['mesh', 'bare'] as const)
       const got: Partial<Record<'bare' | 'mesh', { sat: Measured; c1: Measured; hops?: number; handlers?: number }>> = {}
       for (const which of order) {
         const sut = which === 'mesh' ? mesh : bare
         const t = target(sut)
-        if (warmed.has(which)) await warmUp(drivers.saturation, t, pages(options.warmup), options.connections)
-        else {
-          const warm = await warmFresh(drivers.saturation, t, options.connections, options.settle, pages(options.warmup))
-          warmed.set(which, warm)
-          if (warm) options.log(settleLine(`bookinfo-${which}`, warm))
-        }
+        await warmer.warm(`bookinfo-${which}`, t, pages(options.warmup))
         const before = which === 'mesh' ? await recorded(sut) : undefined
         const sat = await measure(drivers.saturation, t, specFor(t, pages(options.saturation), options.connections))
         const after = which === 'mesh' ? await recorded(sut) : undefined

@@ -5,9 +5,9 @@
  * warm-up. In full runs, a configuration whose two passes disagree by more than 15% in RPS is
  * measured a third time; quick runs measure latency in the first pass only.
  */
-import { measure, measureRuns, specFor, warmUp, type Measured } from '../measure.ts'
+import { measure, measureRuns, specFor, type Measured } from '../measure.ts'
 import { needsTieBreak, TIE_BREAK_SPREAD } from '../stats.ts'
-import { settleLine, settleNote, warmFresh, type Settled } from '../settle.ts'
+import { Warmer, type Settled } from '../settle.ts'
 import type { Drivers } from '../load/drivers.ts'
 import type { BenchOptions } from '../options.ts'
 import { PATH_CONFIGS, startPaths, type PathConfig, type PathId } from './path-configs.ts'
@@ -37,20 +37,15 @@ export async function runPaths(options: BenchOptions, drivers: Drivers, nginx: b
   const runs = new Map<PathId, PathRun>()
   try {
     const live = configs.filter((c) => running.targets.has(c.id))
-    const warmed = new Map<string, Settled | undefined>()
+    const warmer = new Warmer(drivers.saturation, options)
     const measureOne = async (config: PathConfig, pass: number, of: number) => {
       const target = running.targets.get(config.id)!
-      if (warmed.has(config.id)) await warmUp(drivers.saturation, target, options.warmup, options.connections)
-      else {
-        const warm = await warmFresh(drivers.saturation, target, options.connections, options.settle, options.warmup)
-        warmed.set(config.id, warm)
-        if (warm) options.log(settleLine(config.id, warm))
-      }
+      await warmer.warm(config.id, target)
       const saturation = await measure(drivers.saturation, target, specFor(target, options.saturation, options.connections))
       const latency = config.latency && pass < options.latencyPasses
       const unloaded = latency ? await measure(drivers.latency, target, specFor(target, options.unloaded, 1)) : undefined
       const paced = latency ? await measureRuns(drivers.latency, target, specFor(target, options.paced, options.connections, options.thinkMs), options.pacedRuns) : undefined
-      const run = runs.get(config.id) ?? { config, samples: [], warm: warmed.get(config.id) }
+      const run = runs.get(config.id) ?? { config, samples: [], warm: warmer.settled.get(config.id) }
       run.samples.push({ pass, saturation, unloaded, paced })
       runs.set(config.id, run)
       options.log(
@@ -64,7 +59,7 @@ export async function runPaths(options: BenchOptions, drivers: Drivers, nginx: b
     for (let pass = 0; pass < options.passes; pass++) {
       for (const config of pass % 2 === 0 ? live : [...live].reverse()) await measureOne(config, pass, options.passes)
     }
-    const warmNote = settleNote('warm-up', warmed, options.settle)
+    const warmNote = warmer.note()
     if (warmNote) notes.push(warmNote)
     if (options.tieBreak && options.passes === 2) {
       const disputed = live.filter((c) => needsTieBreak(runs.get(c.id)?.samples.map((x) => x.saturation.rps) ?? []))

@@ -5,8 +5,8 @@
  * saturation on one fixed 2-hop path (svc-0 → svc-1), so only the mesh size changes.
  */
 import { Client } from 'undici'
-import { measure, specFor, warmUp, type LoadTarget, type Measured } from '../measure.ts'
-import { settleLine, warmFresh, type Settled } from '../settle.ts'
+import { measure, specFor, type LoadTarget, type Measured } from '../measure.ts'
+import { Warmer } from '../settle.ts'
 import type { Drivers } from '../load/drivers.ts'
 import { SERVER_CPU, type BenchOptions } from '../options.ts'
 import { rssBytes } from '../proc/proc-stat.ts'
@@ -79,16 +79,11 @@ export async function runScale(options: BenchOptions, drivers: Drivers): Promise
         `bench: scale N=${n}: started in ${(Number(sut.ready.extra!.startMs) / 1000).toFixed(1)} s, RSS warm ${(rssWarmBytes / 2 ** 20).toFixed(1)} MB, heap after GC ${(mem.heapUsed / 2 ** 20).toFixed(1)} MB`,
       )
     }
-    const warmed = new Map<number, Settled | undefined>()
+    const warmer = new Warmer(drivers.saturation, options)
     const measureSize = async (n: number, pass: number, of: number) => {
       const sut = suts.get(n)!
       const target: LoadTarget = { url: `http://127.0.0.1:${sut.port}/`, host: 'svc-1:9080', pids: () => sut.pids(), loop: sut }
-      if (warmed.has(n)) await warmUp(drivers.saturation, target, options.warmup, options.connections)
-      else {
-        const warm = await warmFresh(drivers.saturation, target, options.connections, options.settle, options.warmup)
-        warmed.set(n, warm)
-        if (warm) options.log(settleLine(`scale N=${n}`, warm))
-      }
+      await warmer.warm(`scale N=${n}`, target)
       const m = await measure(drivers.saturation, target, specFor(target, options.saturation, options.connections))
       points.get(n)!.samples.push(m)
       options.log(`bench: pass ${pass + 1}/${of} scale N=${n} ${Math.round(m.rps)} rps ${m.cpuUsPerReq.toFixed(0)} µs/req`)
