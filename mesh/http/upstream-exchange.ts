@@ -55,6 +55,8 @@ interface WholeReply {
 
 class ExchangeHandler implements Dispatcher.DispatchHandler {
   private abort: ((reason: Error) => void) | undefined = undefined
+  /** Cancelled before undici connected: abort as soon as it hands us the abort function. */
+  private pendingAbort: Error | undefined = undefined
   private body: Readable | undefined = undefined
   private whole: WholeReply | undefined = undefined
   private cancelled = false
@@ -74,9 +76,6 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
       else this.pendingAbort = reason as Error
     })
   }
-
-  /** Cancelled before undici connected: abort as soon as it hands us the abort function. */
-  private pendingAbort: Error | undefined = undefined
 
   onConnect(abort: (reason?: Error) => void): void {
     if (this.pendingAbort) abort(this.pendingAbort)
