@@ -6,10 +6,14 @@
 import http from 'node:http'
 import net, { type AddressInfo, type Socket } from 'node:net'
 import type { Readable } from 'node:stream'
-import { TLSSocket, type SecureContext } from 'node:tls'
 import type { Clock } from '../clock.ts'
 import { Cancel, newStreamInfo, type Handler, type MeshRequest, type MeshResponse } from '../filter.ts'
 import { withoutHopByHop } from './hop-by-hop.ts'
+import { inProcessPipe, type PipeEnd } from './in-process-pipe.ts'
+import { peerOf, tlsInspector, type InboundTls } from './inbound-tls.ts'
+import { ListenerStats } from './listener-stats.ts'
+
+export type { InboundTls } from './inbound-tls.ts'
 
 /** One finished exchange as the listener saw it. */
 export interface Exchange {
@@ -29,40 +33,26 @@ export interface ListenerOptions {
   readonly host?: string
   /** 0 picks a free port. */
   readonly port?: number
+  /**
+   * No port at all: only `connect()` reaches it, from inside this process, as only the containers of
+   * a pod reach its sidecar's outbound listener. A sidecar's outbound side is private.
+   */
+  readonly private?: boolean
   /** Accept mTLS (PeerAuthentication); absent: plain HTTP only, with no per-connection work added. */
   readonly tls?: InboundTls
 }
 
-/** The inbound side's TLS settings, asked for every new connection (policies and certificates change). */
-export interface InboundTls {
-  /** STRICT: TLS only (plain text is reset); PERMISSIVE: both, told apart by the first byte; DISABLE: plain only. */
-  mode(): 'STRICT' | 'PERMISSIVE' | 'DISABLE'
-  /** The workload certificate; client certificates are verified against the mesh root. */
-  secureContext(): SecureContext
-  /** Called when a connection is refused (plain text under STRICT) or its handshake fails. */
-  onRefused?(reason: 'plaintext-in-strict' | 'handshake-failed'): void
-}
-
-/** What one mTLS connection proved about its peer, kept on the socket for all its requests. */
-interface PeerInfo {
-  readonly principal: string
-  readonly sni: string
-}
-
-const PEER = Symbol('meshdojo.peer')
-type MaybeTlsSocket = Socket & { [PEER]?: PeerInfo }
-
-/** A connection that sends nothing (or never finishes its handshake) is closed after this long. */
-const FIRST_BYTES_TIMEOUT_MS = 15_000
-
 export interface Listener {
+  /** The TCP port; 0 for a private listener. */
   readonly port: number
+  /** `127.0.0.1:port`, or `in-process` for a private listener. */
   readonly address: string
+  /** Connection counters, Envoy's `listener.<address>.*` stats. */
+  readonly stats: ListenerStats
+  /** A plain-text connection from inside this process (the pod's own containers). */
+  connect(): PipeEnd
   close(): Promise<void>
 }
-
-/** Request bodies larger than this are refused with 413, as Envoy does past its buffer limit. */
-const MAX_BUFFERED_BODY_BYTES = 16 * 1024 * 1024
 
 export async function startListener(options: ListenerOptions): Promise<Listener> {
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
@@ -73,93 +63,65 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     })
   })
   server.headersTimeout = 60_000
-  const sockets = new Set<Socket>()
-  server.on('connection', (socket) => {
+  const stats = new ListenerStats()
+  const sockets = new Set<Socket | PipeEnd>()
+  const track = (socket: Socket | PipeEnd) => {
+    if (!options.tls) stats.add('downstream_cx_total') // TLS listeners count at accept, refused ones too
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
-  })
+  }
+  server.on('connection', track)
   server.on('clientError', (_err, socket) => socket.destroy())
-  const host = options.host ?? '127.0.0.1'
-  if (!options.tls) {
-    await listen(server, options.port ?? 0, host)
-    const port = (server.address() as AddressInfo).port
+  let closed = false
+  const connect = (): PipeEnd => {
+    const { client, server: end } = inProcessPipe()
+    if (closed) {
+      // Nothing listens any more: the connecting side sees a refused connection.
+      queueMicrotask(() => client.destroy(Object.assign(new Error('in-process listener closed'), { code: 'ECONNREFUSED' })))
+      return client
+    }
+    server.emit('connection', end)
+    return client
+  }
+  const closeAll = () => {
+    closed = true
+    for (const socket of sockets) socket.destroy()
+  }
+  if (options.private) {
     return {
-      port,
-      address: `${host}:${port}`,
-      close: () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve())
-          for (const socket of sockets) socket.destroy()
-        }),
+      port: 0,
+      address: 'in-process',
+      stats,
+      connect,
+      close: async () => closeAll(),
     }
   }
-  // mTLS-capable: a TCP server looks at each connection's first byte and hands it to the HTTP server,
-  // wrapped in TLS (0x16, a handshake record) or as it is, as Envoy's TLS inspector does.
+  const host = options.host ?? '127.0.0.1'
   const tls = options.tls
-  const raw = new Set<Socket>()
-  const tcp = net.createServer((socket) => {
-    raw.add(socket)
-    socket.once('close', () => raw.delete(socket))
-    socket.on('error', () => socket.destroy())
-    accept(socket, tls, server)
-  })
+  // mTLS-capable: a TCP server hands each connection to the TLS inspector, then to the HTTP server.
+  // Plain text only: the HTTP server listens itself, with no per-connection work added.
+  const inspect = tls ? tlsInspector(tls, stats, (socket) => server.emit('connection', socket)) : undefined
+  const tcp = inspect
+    ? net.createServer((socket) => {
+        stats.add('downstream_cx_total')
+        track(socket)
+        socket.on('error', () => socket.destroy())
+        inspect(socket)
+      })
+    : server
   await listen(tcp, options.port ?? 0, host)
   const port = (tcp.address() as AddressInfo).port
   return {
     port,
     address: `${host}:${port}`,
+    stats,
+    connect,
     close: () =>
       new Promise<void>((resolve) => {
         tcp.close(() => resolve())
-        for (const socket of raw) socket.destroy()
-        for (const socket of sockets) socket.destroy()
+        closeAll()
       }),
   }
-}
-
-function accept(socket: Socket, tls: InboundTls, server: http.Server): void {
-  const mode = tls.mode()
-  if (mode === 'DISABLE') {
-    // A TLS client gets an HTTP parse error and a closed connection, as from Envoy without TLS.
-    server.emit('connection', socket)
-    return
-  }
-  socket.setTimeout(FIRST_BYTES_TIMEOUT_MS, () => socket.destroy())
-  socket.once('data', (first: Buffer) => {
-    socket.pause()
-    socket.unshift(first)
-    if (first[0] !== 0x16) {
-      if (mode === 'STRICT') {
-        // Envoy has no filter chain for plain text under STRICT: the connection is reset.
-        tls.onRefused?.('plaintext-in-strict')
-        socket.resetAndDestroy()
-        return
-      }
-      socket.setTimeout(0)
-      server.emit('connection', socket)
-      socket.resume()
-      return
-    }
-    const secure: MaybeTlsSocket = new TLSSocket(socket, {
-      isServer: true,
-      secureContext: tls.secureContext(),
-      requestCert: true,
-      rejectUnauthorized: true,
-      ALPNProtocols: ['http/1.1'],
-    })
-    secure.on('error', () => {
-      tls.onRefused?.('handshake-failed')
-      secure.destroy()
-    })
-    secure.once('secure', () => {
-      socket.setTimeout(0)
-      const cert = (secure as TLSSocket).getPeerX509Certificate()
-      const principal = (cert?.subjectAltName ?? '').split(', ').find((san) => san.startsWith('URI:spiffe://'))?.slice(4) ?? ''
-      const sni = (secure as TLSSocket & { servername?: string | false }).servername
-      secure[PEER] = { principal, sni: typeof sni === 'string' ? sni : '' }
-      server.emit('connection', secure)
-    })
-  })
 }
 
 /** Listens, rejecting with the node error (EADDRINUSE carries `.code`) instead of emitting it. */
@@ -188,8 +150,8 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, option
     if (!finished && !res.writableFinished) downstream.abort(new Error('downstream closed'))
   })
   const info = newStreamInfo(start)
-  const socket = req.socket as MaybeTlsSocket
-  const peer = socket[PEER]
+  const socket = req.socket
+  const peer = peerOf(socket)
   if (peer) {
     info.peerPrincipal = peer.principal
     info.requestedServerName = peer.sni
@@ -293,6 +255,9 @@ function hasBody(req: http.IncomingMessage): boolean {
   const length = req.headers['content-length']
   return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined
 }
+
+/** Request bodies larger than this are refused with 413, as Envoy does past its buffer limit. */
+const MAX_BUFFERED_BODY_BYTES = 16 * 1024 * 1024
 
 /** Buffers the request body (retries and mirrors replay it). */
 function readBody(req: http.IncomingMessage): Promise<Buffer | 'too-large'> {

@@ -99,11 +99,10 @@ export class MeshSecurity {
   }
 
   /** What the inbound listener of `identity` (its workload port `port`) needs for mTLS. */
-  inboundTls(identity: WorkloadIdentity, port: number, cert: WorkloadCertificate, onRefused?: InboundTls['onRefused']): InboundTls {
+  inboundTls(identity: WorkloadIdentity, port: number, cert: WorkloadCertificate): InboundTls {
     return {
       mode: () => this.mtlsMode(identity, port),
-      secureContext: () => cert.serverContext,
-      ...(onRefused ? { onRefused } : {}),
+      credentials: () => ({ version: cert.version, options: cert.serverOptions }),
     }
   }
 

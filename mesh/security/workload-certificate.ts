@@ -5,7 +5,7 @@
  * open keep their session, so no request is dropped.
  */
 import { constants } from 'node:crypto'
-import { createSecureContext, type SecureContext } from 'node:tls'
+import type { SecureContextOptions } from 'node:tls'
 import type { Clock } from '../clock.ts'
 import type { IssuedCertificate, MeshCa } from './ca.ts'
 
@@ -27,7 +27,7 @@ export class WorkloadCertificate {
   /** How many certificates were issued (the first one included). */
   issued = 0
   #current!: IssuedCertificate
-  #server!: SecureContext
+  #server!: SecureContextOptions
   readonly #stop = new AbortController()
   readonly #listeners = new Set<(cert: IssuedCertificate) => void>()
 
@@ -46,8 +46,8 @@ export class WorkloadCertificate {
     return this.#current
   }
 
-  /** The context an inbound listener answers TLS with: this certificate, peers verified against the root. */
-  get serverContext(): SecureContext {
+  /** What an inbound listener answers TLS with: this certificate, client certificates verified against the root. */
+  get serverOptions(): SecureContextOptions {
     return this.#server
   }
 
@@ -76,7 +76,7 @@ export class WorkloadCertificate {
     const cert = await this.options.ca.issue(this.spiffeId, this.options.ttlMs, now)
     if (this.#stop.signal.aborted) return
     // No session tickets: every connection proves both certificates afresh (clients keep connections alive).
-    this.#server = createSecureContext({ key: cert.keyPem, cert: cert.certPem, ca: this.options.ca.rootPem, minVersion: 'TLSv1.3', secureOptions: constants.SSL_OP_NO_TICKET })
+    this.#server = Object.freeze({ key: cert.keyPem, cert: cert.certPem, ca: this.options.ca.rootPem, minVersion: 'TLSv1.3', secureOptions: constants.SSL_OP_NO_TICKET })
     this.#current = cert
     this.version++
     this.issued++

@@ -5,10 +5,11 @@
  */
 import type { Registry } from 'prom-client'
 import { collectedCounter, collectedGauge, type Sample } from './collected-metrics.ts'
+import { registerEnvoyListenerMetrics, type ProxyListeners } from './envoy-listener-metrics.ts'
 import { clusterStatsView, ENVOY_CLUSTER_COUNTERS, ENVOY_CLUSTER_GAUGES, type ClusterSource } from './envoy-cluster-stats.ts'
 
-/** One proxy (a sidecar's outbound side, or the ingress gateway) and its clusters right now. */
-export interface ProxyClusters {
+/** One proxy (a sidecar, or the ingress gateway) and its clusters (and listeners) right now. */
+export interface ProxyClusters extends ProxyListeners {
   readonly workload: string
   /** The pod name Prometheus' Kubernetes discovery would attach (`reviews-v2-5b8c7f9d4c-x2k9p`). */
   readonly pod: string
@@ -24,7 +25,7 @@ export const ENVOY_CLUSTER_LABELS = ['cluster_name', 'workload', 'pod', 'namespa
 /** `outlier_detection.ejections_active` → `envoy_cluster_outlier_detection_ejections_active`. */
 export const envoyMetricName = (stat: string) => `envoy_cluster_${stat.replace(/\./g, '_')}`
 
-/** Registers one metric per counter/gauge in `registry`; `proxies` is read on every scrape. */
+/** Registers one metric per cluster and listener counter/gauge in `registry`; `proxies` is read on every scrape. */
 export function registerEnvoyClusterMetrics(registry: Registry, proxies: () => Iterable<ProxyClusters>): void {
   const samples = (stat: string): Sample[] => {
     const out: Sample[] = []
@@ -45,4 +46,5 @@ export function registerEnvoyClusterMetrics(registry: Registry, proxies: () => I
   for (const stat of ENVOY_CLUSTER_GAUGES) {
     collectedGauge({ name: envoyMetricName(stat), help: `Envoy cluster gauge ${stat}.`, labelNames, registry }, () => samples(stat))
   }
+  registerEnvoyListenerMetrics(registry, proxies)
 }

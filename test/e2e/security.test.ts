@@ -11,6 +11,9 @@ import { eventually, startTestMesh, type TestMesh } from '../support/mesh.ts'
 import { startMeshedClient } from '../../sim/load/meshed-client.ts'
 import { runLoad } from '../../sim/load/load-run.ts'
 import { createMeshCa } from '../../mesh/security/ca.ts'
+import { Registry } from 'prom-client'
+import { registerEnvoyClusterMetrics } from '../../mesh/telemetry/envoy-cluster-metrics.ts'
+import { meshProxies } from '../../sim/admin/proxy-clusters.ts'
 
 const PRODUCTPAGE = 'spiffe://cluster.local/ns/default/sa/bookinfo-productpage'
 const RATINGS = 'spiffe://cluster.local/ns/default/sa/bookinfo-ratings'
@@ -40,11 +43,17 @@ async function plainGet(address: string, path = '/ratings/0'): Promise<number | 
   }
 }
 
-/** An mTLS client with a certificate for `spiffeId`; resolves with the status and the server's SAN. */
-async function mtlsGet(address: string, ca: { rootPem: string; issue: (id: string, ttl: number, now: number) => Promise<{ certPem: string; keyPem: string }> }, spiffeId: string, headers: Record<string, string> = {}) {
-  const issued = await ca.issue(spiffeId, 60_000, Date.now())
+type Issuer = { rootPem: string; issue: (id: string, ttl: number, now: number) => Promise<{ certPem: string; keyPem: string }> }
+
+/**
+ * An mTLS client presenting a certificate for `spiffeId` issued by `issuer`, trusting the server's
+ * certificate if it chains to `trust` (default: the issuer's root). Resolves with the status and the
+ * server's SAN; rejects if the connection closes without a response.
+ */
+async function mtlsGet(address: string, issuer: Issuer, spiffeId: string, headers: Record<string, string> = {}, trust = issuer.rootPem) {
+  const issued = await issuer.issue(spiffeId, 60_000, Date.now())
   const [host, port] = address.split(':') as [string, string]
-  const socket = tls.connect({ host, port: Number(port), key: issued.keyPem, cert: issued.certPem, ca: ca.rootPem, minVersion: 'TLSv1.3', checkServerIdentity: () => undefined })
+  const socket = tls.connect({ host, port: Number(port), key: issued.keyPem, cert: issued.certPem, ca: trust, minVersion: 'TLSv1.3', checkServerIdentity: () => undefined })
   try {
     await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject))
     const san = socket.getPeerX509Certificate()?.subjectAltName
@@ -52,6 +61,7 @@ async function mtlsGet(address: string, ca: { rootPem: string; issue: (id: strin
     socket.write(`GET /ratings/0 HTTP/1.1\r\nhost: ratings:9080\r\nconnection: close\r\n${extra}\r\n`)
     let text = ''
     for await (const chunk of socket) text += String(chunk)
+    if (text === '') throw new Error('connection closed without a response')
     return { status: Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1]), body: text.slice(text.indexOf('\r\n\r\n') + 4), san }
   } finally {
     socket.destroy()
@@ -137,8 +147,53 @@ describe('mTLS, authorization and rate limiting', () => {
     mesh.config.applyText(STRICT, 'strict.yaml')
     expect(await plainGet(ratingsAddress())).toMatch(/ECONNRESET|UND_ERR_SOCKET/)
     expect((await mesh.page('/api/v1/products/0/ratings')).status).toBe(200)
-    const untrusted = await createMeshCa({ nowMs: Date.now() })
-    await expect(mtlsGet(ratingsAddress(), untrusted, PRODUCTPAGE)).rejects.toThrow() // not signed by the mesh CA
+  })
+
+  test('a client certificate from another CA is refused, whatever SPIFFE id it claims, under PERMISSIVE and STRICT', async () => {
+    const ratings = mesh.workload('ratings-v1').inbound.listener.stats
+    const before = ratings.get('ssl.fail_verify_error')
+    const forger = await createMeshCa({ nowMs: Date.now() })
+    const meshRoot = mesh.security!.ca.rootPem
+    // The forger trusts the real server, so only the server's check of the client can stop it.
+    await expect(mtlsGet(ratingsAddress(), forger, PRODUCTPAGE, {}, meshRoot)).rejects.toThrow(/closed without a response|ECONNRESET/)
+    mesh.config.applyText(`${STRICT}---\n${RATINGS_FROM_PRODUCTPAGE_ONLY}`, 'strict-authz.yaml')
+    await expect(mtlsGet(ratingsAddress(), forger, PRODUCTPAGE, {}, meshRoot)).rejects.toThrow(/closed without a response|ECONNRESET/)
+    expect(ratings.get('ssl.fail_verify_error') - before).toBe(2)
+    // …and Prometheus sees it where Envoy's stats put it.
+    const registry = new Registry()
+    registerEnvoyClusterMetrics(registry, () => meshProxies(mesh))
+    const scraped = await registry.metrics()
+    const series = scraped.split('\n').find((l) => l.startsWith('envoy_listener_ssl_fail_verify_error{') && l.includes('workload="ratings-v1"'))
+    expect(series).toMatch(/envoy_listener_address="0\.0\.0\.0_15006"/)
+    expect(Number(series!.split(' ').pop())).toBe(ratings.get('ssl.fail_verify_error'))
+    // No request from the forged identity ever reached ratings' filters or its telemetry.
+    expect(destinationRecords('ratings').filter((r) => r.source.principal === PRODUCTPAGE && r.source.workload !== 'productpage-v1')).toEqual([])
+    // The real productpage still gets through, over mTLS with its mesh certificate.
+    expect((await mesh.page('/api/v1/products/0/ratings')).status).toBe(200)
+  })
+
+  test('a TLS client without a certificate is refused under PERMISSIVE and STRICT', async () => {
+    const ratings = mesh.workload('ratings-v1').inbound.listener.stats
+    const before = ratings.get('ssl.fail_verify_no_cert')
+    const anonymous = async () => {
+      const [host, port] = ratingsAddress().split(':') as [string, string]
+      const socket = tls.connect({ host, port: Number(port), ca: mesh.security!.ca.rootPem, minVersion: 'TLSv1.3', checkServerIdentity: () => undefined })
+      try {
+        await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject))
+        socket.write('GET /ratings/0 HTTP/1.1\r\nhost: ratings:9080\r\nconnection: close\r\n\r\n')
+        let text = ''
+        for await (const chunk of socket) text += String(chunk)
+        return text
+      } catch (err) {
+        return (err as { code?: string }).code ?? 'error'
+      } finally {
+        socket.destroy()
+      }
+    }
+    expect(await anonymous()).not.toMatch(/^HTTP/)
+    mesh.config.applyText(STRICT, 'strict.yaml')
+    expect(await anonymous()).not.toMatch(/^HTTP/)
+    expect(ratings.get('ssl.fail_verify_no_cert') - before).toBe(2)
   })
 
   test('STRICT with a DestinationRule that disables TLS: the client sidecar reports 503 UC, as Envoy does', async () => {
