@@ -61,12 +61,31 @@ describe('circuit breaker (connectionPool)', () => {
     upstream.waiting[0]!()
     await a
     // The first client is back at once, but the queued request is still waiting for its new connection.
-    expect(await settle(handler(get('/')))).toBeInstanceOf(UpstreamFailure)
     await clock.advance(4)
     expect(upstream.waiting).toHaveLength(1)
     await clock.advance(1)
     expect(upstream.waiting).toHaveLength(2)
     expect(state.pending).toBe(0)
+  })
+
+  test('an overflow during the reconnect window ends it: one reconnect costs at most one 503', async () => {
+    const clock = new ManualClock()
+    const state = new BreakerState(breakerLimits({ tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1, maxRequestsPerConnection: 1 } }), clock)
+    const upstream = heldUpstream()
+    const handler = circuitBreaker(state, clock)(upstream.handler)
+    const a = settle(handler(get('/')))
+    void settle(handler(get('/')))
+    await clock.advance(100)
+    upstream.waiting[0]!()
+    await a
+    // The first client is back before the new connection is up: its request finds the queue slot taken.
+    expect(await settle(handler(get('/')))).toBeInstanceOf(UpstreamFailure)
+    await Promise.resolve()
+    expect(upstream.waiting).toHaveLength(2) // the queued request got its connection at once
+    // The same client, straight back after its 503, now queues instead of overflowing again.
+    void settle(handler(get('/')))
+    expect(state.pending).toBe(1)
+    expect(clock.pendingTimers()).toBe(0)
   })
 
   test('unlimited by default', async () => {

@@ -22,7 +22,10 @@ export interface BreakerLimits {
    * open a new connection; meanwhile a queued request keeps its place in the pending queue. This
    * churn is why Istio's circuit-breaking task sees overflows at 2 concurrent clients. The window
    * is modelled as a share of the time the last request held its connection, so it scales with the
-   * machine's speed instead of being a fixed number of milliseconds a busy machine outruns.
+   * machine's speed instead of being a fixed number of milliseconds a busy machine outruns. The
+   * first request that overflows in the window ends it: a reconnect is shorter than even a local
+   * 503's round trip through the client, so one reconnect costs at most one overflow (otherwise a
+   * fast in-process client would spin through its whole run in one window).
    */
   readonly reconnectShare: number
 }
@@ -47,6 +50,8 @@ export class BreakerState {
   /** No limit set (Istio's default): nothing can overflow, so only `active` is counted. */
   readonly unlimited: boolean
   private readonly queue: Array<() => void> = []
+  /** A hand-over waiting out the reconnect window, and the timer's disarm. */
+  private reconnecting: { readonly handOver: () => void; readonly disarm: () => void } | undefined = undefined
 
   constructor(
     readonly limits: BreakerLimits,
@@ -67,7 +72,10 @@ export class BreakerState {
       this.active++
       return Promise.resolve()
     }
-    if (this.queue.length >= this.limits.maxPending) return 'overflow'
+    if (this.queue.length >= this.limits.maxPending) {
+      this.endReconnect()
+      return 'overflow'
+    }
     return new Promise<void>((resolve, reject) => {
       const grant = () => {
         stopWatching()
@@ -95,12 +103,25 @@ export class BreakerState {
         this.busyConnections--
       }
     }
-    if (this.limits.reconnectShare > 0 && this.queue.length > 0) {
+    if (this.limits.reconnectShare > 0 && this.queue.length > 0 && !this.reconnecting) {
       // The queued request stays queued while its new connection is being set up.
-      this.clock.after(Math.max(1, heldMs * this.limits.reconnectShare), handOver)
+      const disarm = this.clock.after(Math.max(1, heldMs * this.limits.reconnectShare), () => {
+        this.reconnecting = undefined
+        handOver()
+      })
+      this.reconnecting = { handOver, disarm }
     } else {
       handOver()
     }
+  }
+
+  /** The reconnect window closes at once (an overflow happened in it): the queued request gets its connection. */
+  private endReconnect(): void {
+    const r = this.reconnecting
+    if (!r) return
+    this.reconnecting = undefined
+    r.disarm()
+    r.handOver()
   }
 }
 

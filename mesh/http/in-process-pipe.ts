@@ -107,3 +107,33 @@ export function inProcessPipe(): { client: PipeEnd; server: PipeEnd } {
   server.peer = client
   return { client, server }
 }
+
+/** An HTTP server's in-process entrance: each `connect()` is a new connection the server serves. */
+export interface InProcessEntrance {
+  /** A new connection; once closed, throws ECONNREFUSED, as a closed port refuses. */
+  connect(): PipeEnd
+  /** Refuses new connections and resets every open one. */
+  close(): void
+}
+
+export function inProcessEntrance(server: import('node:http').Server): InProcessEntrance {
+  const open = new Set<PipeEnd>()
+  let closed = false
+  return {
+    connect() {
+      if (closed) throw refused()
+      const { client, server: end } = inProcessPipe()
+      open.add(end)
+      end.once('close', () => open.delete(end))
+      server.emit('connection', end)
+      return client
+    },
+    close() {
+      closed = true
+      for (const end of open) end.destroy()
+    },
+  }
+}
+
+/** What connecting to a closed in-process entrance throws: a connect failure, as from a closed port. */
+export const refused = () => Object.assign(new Error('connect ECONNREFUSED (in-process: nothing listens any more)'), { code: 'ECONNREFUSED' })

@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream'
 import type { Clock } from '../clock.ts'
 import { Cancel, newStreamInfo, type Handler, type MeshRequest, type MeshResponse } from '../filter.ts'
 import { withoutHopByHop } from './hop-by-hop.ts'
-import { inProcessPipe, type PipeEnd } from './in-process-pipe.ts'
+import { inProcessEntrance, type PipeEnd } from './in-process-pipe.ts'
 import { peerOf, tlsInspector, type InboundTls } from './inbound-tls.ts'
 import { ListenerStats } from './listener-stats.ts'
 
@@ -72,19 +72,10 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   }
   server.on('connection', track)
   server.on('clientError', (_err, socket) => socket.destroy())
-  let closed = false
-  const connect = (): PipeEnd => {
-    const { client, server: end } = inProcessPipe()
-    if (closed) {
-      // Nothing listens any more: the connecting side sees a refused connection.
-      queueMicrotask(() => client.destroy(Object.assign(new Error('in-process listener closed'), { code: 'ECONNREFUSED' })))
-      return client
-    }
-    server.emit('connection', end)
-    return client
-  }
+  const entrance = inProcessEntrance(server)
+  const connect = () => entrance.connect()
   const closeAll = () => {
-    closed = true
+    entrance.close()
     for (const socket of sockets) socket.destroy()
   }
   if (options.private) {

@@ -3,6 +3,8 @@
  * failures to Envoy's failure kinds (connect failure → UF, connection terminated → UC).
  */
 import { Pool, buildConnector } from 'undici'
+import type { Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
 import type { PeerCertificate } from 'node:tls'
 import type { Clock } from '../clock.ts'
 import type { Cancel, MeshRequest, MeshResponse } from '../filter.ts'
@@ -48,6 +50,39 @@ export function openPool(address: string, settings: PoolSettings = {}, tls?: Ups
     keepAliveTimeout: 4_000,
     maxRequestsPerClient: settings.maxRequestsPerConnection || undefined,
   })
+}
+
+/**
+ * A pool whose connections are in-process pipes from `connect` (a pod's loopback: the inbound sidecar
+ * to its app). `connect` throws ECONNREFUSED when nothing is there (a killed app): a connect failure.
+ */
+export function openInProcessPool(connect: () => Duplex): Pool {
+  return new Pool('http://in-process', {
+    connect: inProcessConnector(connect),
+    connections: null,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    keepAliveTimeout: 4_000,
+  })
+}
+
+/**
+ * An undici connector that opens in-process connections; a throw from `connect` fails the connect.
+ * The callback comes on a later tick, as from a real connect: undici's client is not re-entrant there.
+ */
+export function inProcessConnector(connect: () => Duplex): buildConnector.connector {
+  return function connectInProcess(_options, callback) {
+    process.nextTick(() => {
+      let socket: Duplex
+      try {
+        socket = connect()
+      } catch (err) {
+        callback(err as Error, null)
+        return
+      }
+      callback(null, socket as unknown as Socket)
+    })
+  }
 }
 
 /**

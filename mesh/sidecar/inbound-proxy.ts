@@ -2,13 +2,14 @@
  * The inbound side of a sidecar: a listener in front of the app (reporter `destination`). It
  * terminates mTLS as PeerAuthentication says (STRICT / PERMISSIVE / DISABLE), learns the caller,
  * makes the server span, enforces AuthorizationPolicy and LocalRateLimit, and forwards to the app
- * on 127.0.0.1. An app that is down gives 503 `…connection failure` (UF), as an Envoy in front of a
+ * (in-process in a running mesh, so nothing reaches the app around its sidecar). An app that is down gives 503 `…connection failure` (UF), as an Envoy in front of a
  * dead container. The caller's identity comes from its verified certificate only: the peer metadata
  * header only names the workload for telemetry, and only when the certificate agrees.
  */
+import type { Duplex } from 'node:stream'
 import { compose, withHeaders, type Filter, type Handler, type MeshRequest } from '../filter.ts'
 import { startListener, type Listener } from '../http/listener.ts'
-import { openPool, sendUpstream } from '../http/upstream-pool.ts'
+import { openInProcessPool, openPool, sendUpstream } from '../http/upstream-pool.ts'
 import { localReplies } from '../filters/local-reply.ts'
 import { tracing } from '../filters/tracing.ts'
 import { UNKNOWN_WORKLOAD, type WorkloadRef } from '../telemetry/record.ts'
@@ -21,8 +22,13 @@ import { principalOf, workloadRef, type WorkloadDirectory, type WorkloadIdentity
 import type { ProxyDeps } from './outbound-proxy.ts'
 
 export interface InboundOptions {
-  /** Where the app listens, `127.0.0.1:port`; may change when the workload restarts. */
-  readonly appAddress: () => string
+  /** Where the app listens, `127.0.0.1:port` (benchmarks, apps in another process); may change on restart. */
+  readonly appAddress?: () => string
+  /**
+   * Or an in-process connection to the app, the pod's loopback that nothing outside reaches; throws
+   * ECONNREFUSED while the app is down. One of the two is required.
+   */
+  readonly appConnect?: () => Duplex
   /** The Service port (9080), for the inbound cluster name; also the workload port policies name. */
   readonly servicePort: number
   /** Filters between the policy filters and the app. */
@@ -54,13 +60,17 @@ export async function startInboundProxy(
     }
     return pool
   }
+  const inProcess = options.appConnect ? openInProcessPool(options.appConnect) : undefined
+  // The app's own view of where it listens, as in the pod: `127.0.0.1:9080`.
+  const inProcessHost = `127.0.0.1:${options.servicePort}`
+  if (!inProcess && !options.appAddress) throw new Error('startInboundProxy needs appAddress or appConnect')
   const toApp: Handler = (req) => {
-    const address = options.appAddress()
+    const address = inProcess ? inProcessHost : options.appAddress!()
     req.info.upstreamHost = address
     req.info.attempts = 1
     // SANITIZE_SET: whatever a caller wrote is dropped; over mTLS the app learns the proven caller.
     const xfcc = req.info.peerPrincipal ? `By=${ownPrincipal};URI=${req.info.peerPrincipal}` : undefined
-    return sendUpstream(poolFor(address), withHeaders(req, { [PEER_ID_HEADER]: undefined, [XFCC]: xfcc }), deps.clock)
+    return sendUpstream(inProcess ?? poolFor(address), withHeaders(req, { [PEER_ID_HEADER]: undefined, [XFCC]: xfcc }), deps.clock)
   }
   const identify: Filter = (next) =>
     function inboundInfoFilter(req) {
@@ -101,7 +111,7 @@ export async function startInboundProxy(
     async close() {
       unsubscribe?.()
       await listener.close()
-      await Promise.all([...pools.values()].map((p) => p.close().catch(() => {})))
+      await Promise.all([...pools.values(), ...(inProcess ? [inProcess] : [])].map((p) => p.close().catch(() => {})))
     },
   }
 }

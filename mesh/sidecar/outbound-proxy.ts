@@ -38,6 +38,8 @@ export interface OutboundOptions {
   readonly edgeFilters?: readonly Filter[]
   readonly port?: number
   readonly host?: string
+  /** No port: only in-process connections reach it (a sidecar's outbound side, reached only by its own app). */
+  readonly private?: boolean
 }
 
 export interface OutboundProxy {
@@ -72,6 +74,7 @@ export async function startOutboundProxy(self: WorkloadIdentity, deps: ProxyDeps
     clock: deps.clock,
     host: options.host,
     port: options.port ?? 0,
+    private: options.private,
     onComplete: (exchange) => {
       const { info } = exchange.request
       const destination = destinationRef(info.destinationWorkload, info.destinationService, deps.directory)

@@ -18,8 +18,8 @@ export interface MeshedClient {
 export async function startMeshedClient(mesh: Mesh, app = 'fortio', version = 'v1'): Promise<MeshedClient> {
   const identity = workloadIdentity(app, version)
   mesh.registerClient(identity)
-  const sidecar = await startOutboundProxy(identity, mesh.proxyDeps, { kind: 'sidecar' })
-  const dispatcher = egressCapture(sidecar.listener.port)
+  const sidecar = await startOutboundProxy(identity, mesh.proxyDeps, { kind: 'sidecar', private: true })
+  const dispatcher = egressCapture(sidecar.listener)
   return {
     name: identity.name,
     dispatcher,

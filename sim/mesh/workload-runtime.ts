@@ -1,8 +1,9 @@
 /**
- * One running workload: its app on a real socket, its sidecar (inbound + outbound) and its entry in
- * the registry. `kill()` takes the app down (the sidecar stays, as when a container crashes) and
+ * One running workload: its app (reachable only through its sidecar, in-process), its sidecar
+ * (inbound on a real socket, outbound in-process) and its entry in the registry. `kill()` takes the app down (the sidecar stays, as when a container crashes) and
  * the endpoint turns not-ready after a readiness-probe delay; `restart()` brings both back.
  */
+import type { Dispatcher } from 'undici'
 import type { Clock } from '../../mesh/clock.ts'
 import type { RandomSource } from '../../mesh/random.ts'
 import type { ServiceRegistry } from '../../mesh/control/registry.ts'
@@ -10,7 +11,8 @@ import { egressCapture } from '../../mesh/sidecar/egress-capture.ts'
 import { startInboundProxy, type InboundProxy } from '../../mesh/sidecar/inbound-proxy.ts'
 import { startOutboundProxy, type OutboundProxy, type ProxyDeps } from '../../mesh/sidecar/outbound-proxy.ts'
 import { principalOf, workloadIdentity, type WorkloadIdentity } from '../../mesh/sidecar/workload.ts'
-import { startApp, type RunningApp } from '../../bookinfo/index.ts'
+import { refused } from '../../mesh/http/in-process-pipe.ts'
+import { startPodApp, type PodApp } from './pod-app.ts'
 import type { WorkloadSpec } from './topology.ts'
 
 export interface WorkloadDeps extends ProxyDeps {
@@ -26,7 +28,7 @@ export type WorkloadState = 'running' | 'killed'
 export class RunningWorkload {
   readonly identity: WorkloadIdentity
   readonly podName: string
-  private app: RunningApp | undefined
+  private app: PodApp | undefined
   private dispatcher: ReturnType<typeof egressCapture> | undefined
   private propagate = true
   private notReadyTimer: AbortController | undefined
@@ -38,8 +40,6 @@ export class RunningWorkload {
     private readonly deps: WorkloadDeps,
     identity: WorkloadIdentity,
     podName: string,
-    /** Read by the inbound sidecar on every request: where the app listens now. */
-    private readonly target: { address: string },
   ) {
     this.identity = identity
     this.podName = podName
@@ -48,10 +48,15 @@ export class RunningWorkload {
   static async start(spec: WorkloadSpec, deps: WorkloadDeps): Promise<RunningWorkload> {
     const identity = workloadIdentity(spec.app, spec.version)
     const podName = podNameFor(identity.name, deps.random)
-    const target = { address: '' }
-    const inbound = await startInboundProxy(identity, deps, { appAddress: () => target.address, servicePort: spec.servicePort })
-    const outbound = await startOutboundProxy(identity, deps, { kind: 'sidecar' })
-    const workload = new RunningWorkload(spec, inbound, outbound, deps, identity, podName, target)
+    // The inbound side asks on every new connection: the app may have been killed or restarted.
+    let workload: RunningWorkload | undefined
+    const appConnect = () => {
+      if (!workload?.app) throw refused()
+      return workload.app.connect()
+    }
+    const inbound = await startInboundProxy(identity, deps, { appConnect, servicePort: spec.servicePort })
+    const outbound = await startOutboundProxy(identity, deps, { kind: 'sidecar', private: true })
+    workload = new RunningWorkload(spec, inbound, outbound, deps, identity, podName)
     deps.registry.addService(spec.app, spec.servicePort)
     await workload.startApp()
     deps.registry.upsertEndpoint({
@@ -70,19 +75,19 @@ export class RunningWorkload {
     return this.app ? 'running' : 'killed'
   }
 
-  /** Where the app itself listens (behind the sidecar). */
-  get appUrl(): string | undefined {
-    return this.app?.url
+  /** What the app's own calls go through: its sidecar's outbound side (tests call as this workload with it). */
+  get egress(): Dispatcher | undefined {
+    return this.dispatcher
   }
 
-  /** Makes the app forget (or remember) to propagate trace headers; takes effect on restart of its handler. */
+  /**
+   * Makes the app forget (or remember) to propagate trace headers. A new app handler takes new
+   * requests at once; requests in flight finish on the old one, so none is dropped.
+   */
   async setTracePropagation(on: boolean): Promise<void> {
     if (this.propagate === on) return
     this.propagate = on
-    if (this.app) {
-      await this.stopApp()
-      await this.startApp()
-    }
+    if (this.app && this.dispatcher) this.app.replace(this.createApp(this.dispatcher))
   }
 
   async kill(): Promise<void> {
@@ -112,15 +117,17 @@ export class RunningWorkload {
   }
 
   private async startApp(): Promise<void> {
-    this.dispatcher = egressCapture(this.outbound.listener.port)
-    const listener = this.spec.createApp({
-      dispatcher: this.dispatcher,
+    this.dispatcher = egressCapture(this.outbound.listener)
+    this.app = startPodApp(this.createApp(this.dispatcher))
+  }
+
+  private createApp(dispatcher: Dispatcher) {
+    return this.spec.createApp({
+      dispatcher,
       podName: this.podName,
       random: this.deps.random.stream(`${this.identity.name}/app`),
       propagateTraceHeaders: this.propagate,
     })
-    this.app = await startApp(listener)
-    this.target.address = `127.0.0.1:${this.app.port}`
   }
 
   private async stopApp(): Promise<void> {
@@ -128,7 +135,7 @@ export class RunningWorkload {
     const dispatcher = this.dispatcher
     this.app = undefined
     this.dispatcher = undefined
-    await app?.close()
+    app?.close()
     await dispatcher?.destroy()
   }
 }

@@ -122,4 +122,32 @@ describe('traces', () => {
     expect((await post('/workloads/productpage-v1/trace-propagation?on=maybe')).status).toBe(400)
     expect((await m.get('/workloads/productpage-v1/trace-propagation')).status).toBe(405)
   })
+
+  test('switching propagation while pages are in flight drops none of them', async () => {
+    m.mesh.config.applyText(
+      `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: ratings }
+spec:
+  hosts: [ratings]
+  http:
+  - fault: { delay: { fixedDelay: 300ms, percentage: { value: 100 } } }
+    route: [{ destination: { host: ratings } }]
+`,
+      'ratings-delay.yaml',
+    )
+    try {
+      const detailsCalls = () => m.mesh.records.filter((r) => r.reporter === 'source' && r.source.workload === 'productpage-v1' && r.destination.workload === 'details-v1').length
+      const before = detailsCalls()
+      const pages = Array.from({ length: 6 }, () => m.mesh.page())
+      // Every page is inside productpage (details answered, reviews is waiting on the delayed ratings).
+      await eventually(() => (detailsCalls() - before >= 6 ? true : undefined), 'six pages inside productpage')
+      for (const w of ['productpage-v1', 'reviews-v2']) await m.mesh.workload(w).setTracePropagation(false)
+      const statuses = (await Promise.all(pages)).map((p) => [p.status, p.body.includes('glyphicon-star')])
+      expect(statuses).toEqual(Array.from({ length: 6 }, () => [200, true]))
+    } finally {
+      for (const w of ['productpage-v1', 'reviews-v2']) await m.mesh.workload(w).setTracePropagation(true)
+      m.mesh.config.delete('VirtualService', 'ratings')
+    }
+  })
 })

@@ -14,6 +14,7 @@ import { createMeshCa } from '../../mesh/security/ca.ts'
 import { Registry } from 'prom-client'
 import { registerEnvoyClusterMetrics } from '../../mesh/telemetry/envoy-cluster-metrics.ts'
 import { meshProxies } from '../../sim/admin/proxy-clusters.ts'
+import { listeningPorts } from '../support/listening-ports.ts'
 
 const PRODUCTPAGE = 'spiffe://cluster.local/ns/default/sa/bookinfo-productpage'
 const RATINGS = 'spiffe://cluster.local/ns/default/sa/bookinfo-ratings'
@@ -196,6 +197,19 @@ describe('mTLS, authorization and rate limiting', () => {
     expect(ratings.get('ssl.fail_verify_no_cert') - before).toBe(2)
   })
 
+  test('under STRICT no port of the process reaches an app around its sidecar', async () => {
+    mesh.config.applyText(`${STRICT}---\n${RATINGS_FROM_PRODUCTPAGE_ONLY}`, 'strict-authz.yaml')
+    const ports = listeningPorts()
+    // The ingress, one inbound listener per workload and one Toxiproxy link each (plus the Toxiproxy API).
+    expect(ports.length).toBeLessThanOrEqual(2 + 2 * mesh.workloads.size)
+    for (const port of ports) {
+      const got = await plainGet(`127.0.0.1:${port}`)
+      // ratings' own answer would be 200 with its JSON; the ingress has no such route (404).
+      expect([port, got]).not.toEqual([port, 200])
+    }
+    expect((await mesh.page('/api/v1/products/0/ratings')).status).toBe(200)
+  })
+
   test('STRICT with a DestinationRule that disables TLS: the client sidecar reports 503 UC, as Envoy does', async () => {
     mesh.config.applyText(
       `${STRICT}---
@@ -220,7 +234,7 @@ spec: {host: ratings, trafficPolicy: {tls: {mode: DISABLE}}}
     expect((await mesh.page('/productpage')).status).toBe(200)
     // A direct call from details: through details' own sidecar, so with details' certificate.
     const details = mesh.workload('details-v1')
-    const res = await request(`http://127.0.0.1:${details.outbound.listener.port}/ratings/0`, { headers: { host: 'ratings:9080' } })
+    const res = await request('http://ratings:9080/ratings/0', { dispatcher: details.egress })
     expect(res.statusCode).toBe(403)
     expect(await res.body.text()).toBe('RBAC: access denied')
     const denied = await eventually(() => destinationRecords('ratings').find((r) => r.status === 403), 'the denial to report')
