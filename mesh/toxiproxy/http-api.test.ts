@@ -1,4 +1,5 @@
 /** The REST API byte for byte: status codes, bodies, headers and Go's error texts. */
+import { request } from 'undici'
 import { describe, expect } from 'vitest'
 import { sfc32 } from '../random.ts'
 import { dial, toxiTest as test, unusedPort, waitFor } from './testkit.ts'
@@ -44,6 +45,39 @@ describe('server-wide behaviour', () => {
     expect(r.status).toBe(403)
     expect(r.text).toBe('User agent not allowed\n')
     expect(r.headers.get('x-toxiproxy-request-id')).toMatch(/^[0-9a-v]{20}$/)
+  })
+
+  test('a foreign Host or Origin (DNS rebinding, a web page) gets 403 before routing; nothing changes', async ({ tox, echo }) => {
+    // fetch() can't set Host, so undici's request(), which sends headers as given.
+    const raw = async (method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: string) => {
+      const res = await request(tox.url + path, { method, headers, body })
+      return { status: res.statusCode, text: await res.body.text(), id: res.headers['x-toxiproxy-request-id'] }
+    }
+    const foreign: [Record<string, string>, string][] = [
+      [{ host: `evil.example:${tox.port}` }, `Host evil.example:${tox.port}`],
+      [{ host: 'evil.example' }, 'Host evil.example'],
+      [{ origin: 'http://evil.example' }, 'Origin http://evil.example'],
+      [{ origin: 'null' }, 'Origin null'],
+      [{ 'sec-fetch-site': 'cross-site' }, 'Sec-Fetch-Site cross-site'],
+    ]
+    const create = JSON.stringify({ name: 'evil', listen: '127.0.0.1:0', upstream: echo.address })
+    for (const [headers, what] of foreign) {
+      for (const [method, path, body] of [['GET', '/proxies'], ['GET', '/nope'], ['POST', '/proxies', create], ['POST', '/reset', '']] as const) {
+        const r = await raw(method, path, { 'content-type': 'application/json', ...headers }, body)
+        expect(r.status, `${method} ${path} ${what}`).toBe(403)
+        expect(r.text).toBe(`meshdojo Toxiproxy API: refused a request with ${what}: ${what.startsWith('Host') ? 'this API answers to 127.0.0.1, localhost, [::1] only, and any other name means a web page reached it through DNS rebinding; ' : what.startsWith('Sec') ? 'a browser sent it for another web page; ' : ''}only the meshdojo CLI and local tools may call this API (see docs/security.md)\n`)
+        expect(r.id).toBeUndefined()
+      }
+    }
+    expect(tox.store.has('evil')).toBe(false)
+    // What toxiproxy-cli, the Go client, toxiproxy-node-client and curl send is served,
+    // including curl -d's form-urlencoded content type (Toxiproxy's own docs post JSON that way).
+    for (const host of [`localhost:${tox.port}`, `127.0.0.1:${tox.port}`, `[::1]:${tox.port}`]) {
+      expect((await raw('GET', '/proxies', { host, 'user-agent': 'toxiproxy-cli' })).status, host).toBe(200)
+    }
+    const curl = await raw('POST', '/proxies', { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'curl/8.5.0' }, create)
+    expect(curl.status).toBe(201)
+    expect(tox.store.has('evil')).toBe(true)
   })
 
   test('routed responses carry a 20-character X-Toxiproxy-Request-Id', async ({ tox }) => {

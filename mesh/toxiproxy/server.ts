@@ -13,6 +13,7 @@ import { BindError, bindErrorText } from './listener.ts'
 import { cleanPath, decodePath, matchRoute, requestIds, type Route } from './router.ts'
 import { ToxiproxyStore } from './store.ts'
 import { bindHost } from '../http/bind-address.ts'
+import { localOriginRefusal } from '../http/local-origin.ts'
 import type { ProxyStats, ToxiproxyChange } from './types.ts'
 
 /** Options for `startToxiproxyServer`. */
@@ -56,8 +57,8 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions): Pro
   bindHost(options.host, { allowRemote: options.allowRemote, flag: '--toxiproxy-host' })
   const clock = options.clock ?? systemClock()
   const store = new ToxiproxyStore({ clock, random: options.random })
-  const handle = requestHandler(apiRoutes(store), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)
   const host = options.host ?? '127.0.0.1'
+  const handle = requestHandler(apiRoutes(store), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, host)
   const loopback = host === '127.0.0.1' || host === 'localhost'
   const primaryHost = loopback ? '127.0.0.1' : host
   const servers: Server[] = [await listenHttp(primaryHost, options.port, handle)]
@@ -100,9 +101,12 @@ function listenHttp(host: string, port: number, handle: (req: IncomingMessage, r
   })
 }
 
-/** The Node request listener: routing, Toxiproxy's middleware behaviour, and error mapping. */
-function requestHandler(routes: readonly Route[], maxBodyBytes: number) {
+/** The Node request listener: the local-callers check, routing, Toxiproxy's middleware behaviour, and error mapping. */
+function requestHandler(routes: readonly Route[], maxBodyBytes: number, boundHost: string) {
   const nextId = requestIds()
+  // Host, Origin and Sec-Fetch-Site, not body types: curl -d (form-urlencoded) is how Toxiproxy's docs post JSON, and the
+  // Mozilla/ block below already turns browsers away on routed paths.
+  const local = { boundHost, refuseFormBodies: false }
   return (req: IncomingMessage, res: ServerResponse): void => {
     void dispatch(req, res).catch((error: unknown) => {
       // Last resort: a bug must cost one request, never the process.
@@ -112,6 +116,15 @@ function requestHandler(routes: readonly Route[], maxBodyBytes: number) {
   }
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Not in real Toxiproxy: a web page (DNS rebinding, a foreign Origin) must not break the mesh's links.
+    const refused = localOriginRefusal(
+      { method: req.method ?? 'GET', host: req.headers.host, origin: req.headers.origin, secFetchSite: single(req.headers['sec-fetch-site']), contentType: req.headers['content-type'] },
+      local,
+    )
+    if (refused !== undefined) {
+      sendText(res, 403, `meshdojo Toxiproxy API: ${refused}\n`)
+      return
+    }
     const rawUrl = req.url ?? '/'
     const queryAt = rawUrl.indexOf('?')
     const rawPath = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt)
@@ -153,6 +166,8 @@ function requestHandler(routes: readonly Route[], maxBodyBytes: number) {
     }
   }
 }
+
+const single = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v.join(', ') : v)
 
 /** Go's http.Error: text/plain, nosniff, and the message plus a newline. */
 function sendText(res: ServerResponse, status: number, text: string): void {

@@ -1,7 +1,8 @@
 /**
  * The admin API (loopback unless `allowRemote`): readiness, live stats, the registry, and, as
  * features land, config, metrics, logs and traces. Routes are added by feature modules so this
- * file only wires. Bodies are size-limited by each route's parser; malformed input answers 4xx.
+ * file only wires. Bodies are size-limited by each route's parser; malformed input answers 4xx;
+ * requests a web page could have sent answer 403 (see local-only.ts).
  */
 import express, { type Express, type Request, type Response, type NextFunction } from 'express'
 import type { AddressInfo } from 'node:net'
@@ -9,6 +10,7 @@ import { createServer, type Server } from 'node:http'
 import type { Mesh } from '../mesh/start-mesh.ts'
 import { listen } from '../../mesh/http/listener.ts'
 import { bindHost } from '../../mesh/http/bind-address.ts'
+import { localOnly } from './local-only.ts'
 
 export interface AdminServer {
   readonly url: string
@@ -31,6 +33,8 @@ export async function startAdminServer(mesh: Mesh, options: AdminServerOptions):
   const host = bindHost(options.host, { allowRemote: options.allowRemote, flag: '--admin-host' })
   const app = express()
   app.disable('x-powered-by')
+  // First, before any route or body parser: a refused request must not reach one.
+  app.use(localOnly(host))
   app.get('/ready', (_req, res) => {
     res.type('text/plain').send('LIVE\n')
   })
