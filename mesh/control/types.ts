@@ -22,12 +22,20 @@ export interface ResourceMeta {
 
 // === StringMatch ===
 
+/** A compiled RE2 regex (parse/regex.ts): matching takes time linear in the input, whatever the pattern. */
+export interface Re2Matcher {
+  /** The pattern as written in the config. */
+  readonly source: string
+  /** RE2 full match: true when the whole of `text` matches, as Envoy's StringMatcher requires. */
+  matches(text: string): boolean
+}
+
 /** Istio StringMatch; `present` is the empty match `{}` (or regex `*`) on headers and query params. */
 export type StringMatch =
   | { readonly kind: 'exact'; readonly value: string }
   | { readonly kind: 'prefix'; readonly value: string }
-  /** `regex` is anchored (`^(?:re)$`): RE2 in Envoy matches the whole string. */
-  | { readonly kind: 'regex'; readonly value: string; readonly regex: RegExp }
+  /** `regex.matches` is RE2 full match: RE2 in Envoy matches the whole string. */
+  | { readonly kind: 'regex'; readonly value: string; readonly regex: Re2Matcher }
   | { readonly kind: 'present' }
 
 export interface NamedMatch {
@@ -141,12 +149,17 @@ export interface HTTPRedirect {
 export interface HTTPRewrite {
   readonly uri?: string
   readonly authority?: string
-  /**
-   * `match` is unanchored and not global (it is frozen, so it must not carry state); Envoy replaces every
-   * match, so use `path.replace(new RegExp(match.source, match.flags + 'g'), rewrite)`. `rewrite` is already
-   * in JS replacement syntax: RE2's `\1` became `$1` and a literal `$` became `$$`.
-   */
-  readonly uriRegexRewrite?: { readonly match: RegExp; readonly rewrite: string }
+  readonly uriRegexRewrite?: Re2Rewrite
+}
+
+/** `uriRegexRewrite`, compiled (parse/regex.ts): RE2, linear in the path's length. */
+export interface Re2Rewrite {
+  /** The regex as written; searched anywhere in the path. */
+  readonly match: string
+  /** As written, in RE2 rewrite syntax: `\1`…`\9` a capture group, `\0` the whole match, `\\` a backslash. */
+  readonly rewrite: string
+  /** `path` with every non-overlapping match replaced, as Envoy's regex_rewrite (RE2::GlobalReplace) does. */
+  replaceAll(path: string): string
 }
 
 export interface HTTPDirectResponse {

@@ -118,6 +118,16 @@ describe('AuthorizationPolicy evaluation', () => {
     expect((await call(ps, '', '/', 'GET', forged)).status).toBe(403)
   })
 
+  // Istio turns these globs into regexes (`.*/ns/.*-prod/.*`); on a backtracking engine a principal with many
+  // `/ns/` costs n² steps, seconds at this length. RE2 takes one pass.
+  test('namespace and service-account globs take time linear in a long crafted principal', { timeout: 1_000 }, async () => {
+    const ps = policies(ap('p', '{rules: [{from: [{source: {namespaces: ["*-prod"]}}]}, {from: [{source: {serviceAccounts: ["bookinfo-productpage"]}}]}]}'))
+    const crafted = `spiffe://cluster.local${'/ns/default/'.repeat(16_000)}`
+    expect(await call(ps, crafted)).toMatchObject({ status: 403, details: 'rbac_access_denied_matched_policy[none]' })
+    expect((await call(ps, 'spiffe://cluster.local/ns/shop-prod/sa/web')).status).toBe(200)
+    expect((await call(ps, PRODUCTPAGE)).status).toBe(200)
+  })
+
   test('dry-run policies are never enforced', async () => {
     const ps = policies(`apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy

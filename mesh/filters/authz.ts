@@ -4,11 +4,14 @@
  * → deny. A denial is a local reply, 403 `RBAC: access denied`, with the matched policy in
  * %RESPONSE_CODE_DETAILS% (`rbac_access_denied_matched_policy[ns[default]-policy[deny-all]-rule[0]]`,
  * `[none]` when no ALLOW policy matched). Peer identities come only from the verified client
- * certificate (`info.peerPrincipal`), never from a header.
+ * certificate (`info.peerPrincipal`), never from a header. The globs Istio turns into regexes (namespaces,
+ * service accounts, trust domains, path templates) run on RE2, compiled once per config push with the rest
+ * of the engine: linear in the principal's or path's length, so a long crafted value cannot stall the sidecar.
  */
 import { BlockList, isIP } from 'node:net'
 import { localReply, type Filter, type MeshRequest } from '../filter.ts'
 import type { AuthorizationCondition, AuthorizationOperation, AuthorizationPolicy, AuthorizationSource } from '../control/types.ts'
+import { quoteRe2, Re2 } from '../control/parse/regex.ts'
 import { selects } from '../control/parse/workload-selector.ts'
 
 /** The workload a sidecar protects: what selectors and `destination.*` attributes are checked against. */
@@ -135,27 +138,28 @@ function principalMatcher(value: string): Predicate {
   return (req) => m(peer(req))
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+/** An RE2 full match of `pattern`, which is built here from quoted config values and so always compiles. */
+const fullMatch = (pattern: string) => Re2.compile(pattern)
 
 /** `namespaces`: Istio matches the regex `.*\/ns/<namespace>/.*` on the peer principal; `*` inside is a wildcard. */
 function namespaceMatcher(value: string): Predicate {
-  const re = new RegExp(`^.*/ns/${value.split('*').map(escape).join('.*')}/.*$`)
-  return (req) => peer(req) !== '' && re.test(peer(req))
+  const re = fullMatch(`.*/ns/${value.split('*').map(quoteRe2).join('.*')}/.*`)
+  return (req) => peer(req) !== '' && re.matches(peer(req))
 }
 
 /** `serviceAccounts`: `name` (in the policy's namespace) or `namespace/name`. */
 function serviceAccountMatcher(value: string, policyNamespace: string): Predicate {
   const [ns, sa] = value.includes('/') ? (value.split('/') as [string, string]) : [policyNamespace, value]
-  const re = new RegExp(`^spiffe://.+/ns/${escape(ns)}/(.+/|)sa/${escape(sa)}(/.+)?$`)
-  return (req) => re.test(peer(req))
+  const re = fullMatch(`spiffe://.+/ns/${quoteRe2(ns)}/(?:.+/|)sa/${quoteRe2(sa)}(?:/.+)?`)
+  return (req) => re.matches(peer(req))
 }
 
 function trustDomainMatcher(value: string): Predicate {
   if (value === '*') return (req) => peer(req).startsWith('spiffe://')
   if (!value.includes('*')) return (req) => peer(req).startsWith(`spiffe://${value}/`)
   const [a, b] = value.split('*') as [string, string]
-  const re = new RegExp(`^spiffe://${escape(a)}[^/]*${escape(b)}/.*$`)
-  return (req) => re.test(peer(req))
+  const re = fullMatch(`spiffe://${quoteRe2(a)}[^/]*${quoteRe2(b)}/.*`)
+  return (req) => re.matches(peer(req))
 }
 
 function ipMatcher(value: string, address: (req: MeshRequest) => string): Predicate {
@@ -196,13 +200,13 @@ const pathOnly = (path: string) => {
 /** Paths: Istio's string match, or Envoy's URI template (`{*}` one segment, `{**}` the rest). */
 function pathMatcher(value: string): Predicate {
   if (value.includes('{*}') || value.includes('{**}')) {
-    const re = new RegExp(
-      `^${value
+    const re = fullMatch(
+      value
         .split('/')
-        .map((seg) => (seg === '{*}' ? '[^/]+' : seg === '{**}' ? '.*' : escape(seg)))
-        .join('/')}$`,
+        .map((seg) => (seg === '{*}' ? '[^/]+' : seg === '{**}' ? '.*' : quoteRe2(seg)))
+        .join('/'),
     )
-    return (req) => re.test(pathOnly(req.path))
+    return (req) => re.matches(pathOnly(req.path))
   }
   const m = stringMatcher(value)
   return (req) => m(pathOnly(req.path))

@@ -5,6 +5,17 @@ import { headerOps } from './header-ops.ts'
 import { cors } from './cors.ts'
 import { weightedDestinations } from './weighted-destinations.ts'
 import { draws, get, stubUpstream } from '../../test/support/requests.ts'
+import { rewrite as rewriteSpec } from '../control/parse/rewrite.ts'
+import { Reporter } from '../control/parse/reporter.ts'
+import type { HTTPRewrite } from '../control/types.ts'
+
+/** Parses a VirtualService `rewrite` block as the config edge does. */
+function parseRewrite(raw: unknown): HTTPRewrite {
+  const r = new Reporter(undefined)
+  const spec = rewriteSpec(raw, 'rewrite', r)
+  expect(r.diagnostics()).toEqual([])
+  return spec!
+}
 
 describe('rewrite', () => {
   test('uri replaces the matched prefix and keeps the query', async () => {
@@ -12,6 +23,18 @@ describe('rewrite', () => {
     await rewrite({ uri: '/v2/' }, { kind: 'prefix', value: '/v1/' })(up.handler)(get('/v1/items?x=1'))
     expect(up.calls[0]!.path).toBe('/v2/items?x=1')
     expect(up.calls[0]!.headers['x-envoy-original-path']).toBe('/v1/items?x=1')
+  })
+  test('uriRegexRewrite: RE2 rewrite syntax, the query kept, and no backtracking on a crafted path', { timeout: 1_000 }, async () => {
+    const spec = parseRewrite({ uriRegexRewrite: { match: '^/service/([^/]+)(/.*)$', rewrite: '\\2/instance/\\1' } })
+    const up = stubUpstream(200)
+    await rewrite(spec, undefined)(up.handler)(get('/service/foo/v1/api?x=1'))
+    expect(up.calls[0]!.path).toBe('/v1/api/instance/foo?x=1')
+    expect(up.calls[0]!.headers['x-envoy-original-path']).toBe('/service/foo/v1/api?x=1')
+    // A backtracking engine takes 2^n steps on this path (seconds for 30 characters); RE2 takes one pass.
+    const greedy = parseRewrite({ uriRegexRewrite: { match: '(a+)+b', rewrite: 'x' } })
+    const path = `/${'a'.repeat(30)}`
+    await rewrite(greedy, undefined)(up.handler)(get(path))
+    expect(up.calls[1]!.path).toBe(path)
   })
   test('authority replaces Host', async () => {
     const up = stubUpstream(200)

@@ -16,9 +16,8 @@ export function rewrite(spec: HTTPRewrite, matchedUri: StringMatch | undefined):
       if (spec.uri !== undefined) {
         newPath = matchedUri?.kind === 'prefix' ? spec.uri + path.slice(matchedUri.value.length) : spec.uri
       } else if (spec.uriRegexRewrite) {
-        const { match, rewrite: replacement } = spec.uriRegexRewrite
-        // Envoy replaces every match; the parser already turned RE2's \1 into JS's $1.
-        newPath = path.replace(new RegExp(match.source, `${match.flags}g`), replacement)
+        // Compiled at parse; replaces every match, as Envoy's regex_rewrite does.
+        newPath = spec.uriRegexRewrite.replaceAll(path)
       }
       const headers = { ...req.headers }
       let authority = req.authority

@@ -1,7 +1,7 @@
 /**
  * VirtualService `match` blocks compiled into predicates. Fields in a block are ANDed, blocks are
  * ORed by the route table. `uri` is matched against the path without its query string; regexes are
- * already anchored (RE2 matches the whole string); header values are case-sensitive.
+ * RE2 (linear time, compiled at parse) and must match the whole string; header values are case-sensitive.
  */
 import { headerValue, type MeshRequest } from '../filter.ts'
 import type { HTTPMatchRequest, NamedMatch, StringMatch } from '../control/types.ts'
@@ -18,7 +18,7 @@ export function stringMatches(match: StringMatch, value: string | undefined, ign
     case 'prefix':
       return ignoreCase ? value.toLowerCase().startsWith(match.value.toLowerCase()) : value.startsWith(match.value)
     case 'regex':
-      return match.regex.test(value)
+      return match.regex.matches(value)
   }
 }
 

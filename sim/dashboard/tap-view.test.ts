@@ -36,6 +36,15 @@ describe('tap', () => {
     expect(bad.test('reviews-v2')).toBe(false)
   })
 
+  test('the filter is RE2: a nested quantifier cannot freeze the dashboard; lookarounds match as text', { timeout: 1_000 }, () => {
+    // A backtracking engine takes 2^n steps on this line: seconds for 30 characters.
+    expect(compileFilter('(a+)+$').test(`${'a'.repeat(30)}!`)).toBe(false)
+    expect(compileFilter('(?P<v>v[23])').test('reviews-V2')).toBe(true) // RE2 syntax, still ignoring case
+    const lookahead = compileFilter('(?!x)ratings')
+    expect(lookahead.note).toMatch(/not a regular expression/)
+    expect(lookahead.test('GET (?!X)RATINGS')).toBe(true)
+  })
+
   test('the newest matching lines, oldest first, at most max', () => {
     const records = Array.from({ length: 10 }, (_, i) => record('productpage-v1', `reviews-v${(i % 3) + 1}`, { path: `/reviews/${i}` }))
     expect(tapView(records, '', 3).lines.map((l) => l.path)).toEqual(['/reviews/7', '/reviews/8', '/reviews/9'])

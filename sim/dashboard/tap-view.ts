@@ -1,8 +1,10 @@
 /**
  * The `tap` panel: the newest requests as short lines (`12:00:01 reviews-v2 → ratings-v1 GET
  * /ratings/0 500 FI 0ms jason`), filtered with `/` by a regular expression or, if it is not a valid
- * one, by plain text; both ignore case.
+ * one, by plain text; both ignore case. The regex is RE2, as in the config, so matching is linear in
+ * the line's length whatever is typed: a filter like `(a+)+$` cannot freeze the dashboard.
  */
+import { Re2 } from '../../mesh/control/parse/regex.ts'
 import { formatFlags } from '../../mesh/flags.ts'
 import type { RequestRecord } from '../../mesh/telemetry/record.ts'
 import { isFailure } from '../../mesh/telemetry/rolling-window.ts'
@@ -20,7 +22,7 @@ export interface TapFilter {
 export function compileFilter(text: string): TapFilter {
   if (!text) return { test: () => true }
   try {
-    const re = new RegExp(text, 'i')
+    const re = Re2.compile(text, { ignoreCase: true })
     return { test: (line) => re.test(line) }
   } catch {
     const needle = text.toLowerCase()

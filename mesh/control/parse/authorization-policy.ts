@@ -205,7 +205,7 @@ function checkPathTemplates(vals: readonly string[], field: string, r: Reporter)
   vals.forEach((s, i) => {
     if (!s.includes('{') && !s.includes('}')) return
     let sawAny = false
-    for (const glob of s.replace(/^\/+|\/+$/g, '').split('/')) {
+    for (const glob of trimSlashes(s).split('/')) {
       if (glob === '{*}' && !sawAny) continue
       if (glob === '{**}' && !sawAny) {
         sawAny = true
@@ -215,4 +215,13 @@ function checkPathTemplates(vals: readonly string[], field: string, r: Reporter)
       if (/[{}]/.test(glob)) return r.error('MD0106', at(field, i), "contains '{' or '}' beyond a supported path template", s)
     }
   })
+}
+
+/** `s` without leading and trailing `/`. A loop, not `/\/+$/`: that regex backtracks over every run of slashes. */
+function trimSlashes(s: string): string {
+  let start = 0
+  let end = s.length
+  while (start < end && s[start] === '/') start++
+  while (end > start && s[end - 1] === '/') end--
+  return s.slice(start, end)
 }

@@ -1,136 +1,124 @@
 /**
- * RE2 regexes (what Envoy runs) turned into JS RegExps. JS-only constructs (lookarounds, backreferences,
- * possessive quantifiers) are rejected with a clear reason, and RE2-only ones are translated: `(?P<name>`,
- * `\A`, `\z`, `\Q…\E`, `\x{…}`, `\pL`, `[[:alpha:]]`, leading `(?i)`/`(?s)`/`(?m)`, and a literal `]` first
- * in a class.
+ * Config regexes, compiled once at the edge with re2js: RE2 (what Envoy runs), ported from Go's regexp (what
+ * Istio's validation compiles with), so matching takes time linear in the input and a pattern like `(a+)+`
+ * cannot stall the process. What RE2 rejects is reported as MD0114 with Go's reason, or with a plainer one for
+ * constructs people bring from other engines (lookarounds, backreferences, possessive quantifiers).
  */
 
+import { RE2JS, RE2JSSyntaxException } from 're2js'
+import type { Re2Matcher, Re2Rewrite } from '../types.ts'
 import type { Reporter } from './reporter.ts'
 
-export type Translated = { readonly ok: true; readonly source: string; readonly flags: string } | { readonly ok: false; readonly reason: string }
-
 const RE2_DOC = 'Istio uses RE2 syntax (https://github.com/google/re2/wiki/Syntax)'
+/** A bound on what one config regex may cost to compile, in the spirit of Envoy's max_program_size. */
 const MAX_LENGTH = 1024
+/** RE2's own limit on `{n,m}`, nested repeats multiplied. */
 const MAX_REPEAT = 1000
 
-const POSIX: Readonly<Record<string, string>> = {
-  alnum: '0-9A-Za-z',
-  alpha: 'A-Za-z',
-  ascii: '\\x00-\\x7F',
-  blank: '\\t ',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '!-~',
-  lower: 'a-z',
-  print: ' -~',
-  punct: '!-\\/:-@\\[-`{-~',
-  space: '\\t\\n\\v\\f\\r ',
-  upper: 'A-Z',
-  word: '0-9A-Za-z_',
-  xdigit: '0-9A-Fa-f',
-}
+// === impl Re2 ===
 
-class Unsupported extends Error {}
+/**
+ * A compiled RE2 pattern. The engine sits in a private field: re2js fills caches (its lazy DFA) as it
+ * matches, and a private field is out of reach of the deepFreeze that every parsed spec goes through.
+ */
+export class Re2 implements Re2Matcher {
+  readonly #re: RE2JS
 
-/** Translates an RE2 pattern into a JS source and flags, or says why it cannot be used. */
-export function translateRe2(pattern: string): Translated {
-  if (pattern.length > MAX_LENGTH) return { ok: false, reason: `regex is too large, max length allowed is ${MAX_LENGTH}` }
-  try {
-    const t = new Translator(pattern)
-    const source = t.run()
-    const flags = [...t.flags].join('') + (t.unicode ? 'u' : '')
-    new RegExp(source, flags) // the final word on anything the scan let through
-    return { ok: true, source, flags }
-  } catch (e) {
-    const reason = e instanceof Unsupported ? e.message : String((e as Error).message).replace(/^.*: /, '')
-    return { ok: false, reason }
+  private constructor(
+    /** The pattern as written. */
+    readonly source: string,
+    re: RE2JS,
+  ) {
+    this.#re = re
+    Object.freeze(this)
+  }
+
+  /** Compiles `pattern`; throws RE2JSSyntaxException when RE2 rejects it (see `compileRe2` for a reason instead). */
+  static compile(pattern: string, opts: { readonly ignoreCase?: boolean } = {}): Re2 {
+    return new Re2(pattern, RE2JS.compile(pattern, opts.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0))
+  }
+
+  /** RE2 full match: the whole of `text` must match, as Envoy's StringMatcher requires. */
+  matches(text: string): boolean {
+    return this.#re.testExact(text)
+  }
+
+  /** RE2 partial match: somewhere in `text`. */
+  test(text: string): boolean {
+    return this.#re.test(text)
+  }
+
+  /** Capture groups in the pattern, not counting the whole match. */
+  get groupCount(): number {
+    return this.#re.groupCount()
+  }
+
+  /** A matcher over `text`, for search-and-replace. */
+  matcher(text: string) {
+    return this.#re.matcher(text)
   }
 }
 
-/** Compiles for a StringMatch: the whole input must match, as RE2 full-match does in Envoy. */
-export function compileAnchored(pattern: string, field: string, r: Reporter): RegExp | undefined {
-  const t = translate(pattern, field, r)
-  if (t === undefined) return undefined
-  // With (?m), ^ and $ would also match at line breaks, so anchor to the whole input another way.
-  const wrapped = t.flags.includes('m') ? `(?<![\\s\\S])(?:${t.source})(?![\\s\\S])` : `^(?:${t.source})$`
-  return new RegExp(wrapped, t.flags)
+/** `s` as an RE2 pattern that matches exactly `s`. */
+export const quoteRe2 = (s: string): string => RE2JS.quote(s)
+
+export type Compiled = { readonly ok: true; readonly re: Re2 } | { readonly ok: false; readonly reason: string }
+
+/** Compiles an RE2 pattern from config, or says why it cannot be used. */
+export function compileRe2(pattern: string): Compiled {
+  if (pattern.length > MAX_LENGTH) return { ok: false, reason: `regex is too large, max length allowed is ${MAX_LENGTH}` }
+  try {
+    return { ok: true, re: Re2.compile(pattern) }
+  } catch (e) {
+    if (e instanceof RE2JSSyntaxException) return { ok: false, reason: explain(e.error, e.input ?? '', pattern) }
+    return { ok: false, reason: String((e as Error).message) }
+  }
 }
 
-/** Compiles a search pattern (uriRegexRewrite.match): matches anywhere, non-global. */
-export function compileSearch(pattern: string, field: string, r: Reporter): RegExp | undefined {
-  const t = translate(pattern, field, r)
-  return t === undefined ? undefined : new RegExp(t.source, t.flags)
+/** Compiles for a StringMatch (`matches` is RE2 full match); reports MD0114 at `field` and returns undefined if it cannot. */
+export function compileFullMatch(pattern: string, field: string, r: Reporter): Re2Matcher | undefined {
+  return compileReported(pattern, field, r)
 }
 
-function translate(pattern: string, field: string, r: Reporter): { source: string; flags: string } | undefined {
+/**
+ * Compiles `uriRegexRewrite`: `match` searched anywhere in the path, every match replaced by `rewrite` in RE2's
+ * rewrite syntax (`\1`…`\9` a group, `\0` the whole match, `\\` a backslash), as Envoy's regex_rewrite does.
+ */
+export function compileRewrite(match: string, rewrite: string, field: { match: string; rewrite: string }, r: Reporter): Re2Rewrite | undefined {
+  const re = compileReported(match, field.match, r)
+  if (re === undefined) return undefined
+  const parsed = parseRewrite(rewrite)
+  // Envoy accepts both at config time; say what RE2::GlobalReplace will do with them.
+  if (parsed.maxGroup > re.groupCount) {
+    const has = re.groupCount === 1 ? '1 capture group' : `${re.groupCount} capture groups`
+    r.warn('MD0114', field.rewrite, `refers to \\${parsed.maxGroup} but the match regex has ${has}; Envoy leaves the path unchanged`)
+  } else if (parsed.invalidAt !== undefined) {
+    r.warn('MD0114', field.rewrite, `invalid rewrite ${JSON.stringify(rewrite)}: "\\" must be followed by a digit or "\\"; Envoy drops the rest of the rewrite from ${JSON.stringify(rewrite.slice(parsed.invalidAt))}`)
+  }
+  return new GlobalReplace(match, rewrite, re, parsed)
+}
+
+function compileReported(pattern: string, field: string, r: Reporter): Re2 | undefined {
   if (pattern === '') {
     r.error('MD0114', field, 'regex must not be empty')
     return undefined
   }
-  const t = translateRe2(pattern)
-  if (!t.ok) {
-    r.error('MD0114', field, `invalid regex ${JSON.stringify(pattern)}: ${t.reason}; ${RE2_DOC}`)
+  const c = compileRe2(pattern)
+  if (!c.ok) {
+    r.error('MD0114', field, `invalid regex ${JSON.stringify(pattern)}: ${c.reason}; ${RE2_DOC}`)
     return undefined
   }
-  return t
+  return c.re
 }
 
-// === impl Translator ===
-
-class Translator {
-  i = 0
-  readonly flags = new Set<string>()
-  unicode = false
-  constructor(readonly src: string) {}
-
-  run(): string {
-    this.leadingFlags()
-    let out = ''
-    while (this.i < this.src.length) out += this.atom()
-    return out
-  }
-
-  /** `(?i)`, `(?s)`, `(?m)` at the very start become JS flags; JS (Node 20) has no inline modifiers. */
-  leadingFlags(): void {
-    const m = /^\(\?([imsU]+)\)/.exec(this.src)
-    if (m === null) return
-    for (const f of m[1]!) {
-      if (f === 'U') throw new Unsupported('the (?U) ungreedy flag is not supported by meshdojo')
-      this.flags.add(f)
-    }
-    this.i = m[0].length
-  }
-
-  atom(): string {
-    const c = this.src[this.i]!
-    switch (c) {
-      case '\\':
-        return this.escape(false)
-      case '[':
-        return this.charClass()
-      case '(':
-        return this.group()
-      case '{':
-        return this.brace()
-      case '*':
-      case '+':
-      case '?':
-        this.i++
-        if (this.src[this.i] === '+') throw new Unsupported(`possessive quantifier ${c}+ is not supported by RE2`)
-        return c
-      case ']':
-      case '}':
-        this.i++
-        return `\\${c}`
-      default:
-        this.i++
-        return c
-    }
-  }
-
-  group(): string {
-    const rest = this.src.slice(this.i)
-    const refuse: [string, string][] = [
+/**
+ * Go's parse error (`what` and the offending text `at`) as a reason. Constructs from Perl, PCRE or JS get a
+ * reason that names them; anything else keeps Go's wording, which is what `istioctl` prints.
+ */
+function explain(what: string, at: string, pattern: string): string {
+  const unsupported = (construct: string) => `${construct} is not supported by RE2`
+  if (what === 'invalid or unsupported Perl syntax' || what === 'invalid named capture') {
+    const named: [string, string][] = [
       ['(?=', 'lookahead (?=...)'],
       ['(?!', 'negative lookahead (?!...)'],
       ['(?<=', 'lookbehind (?<=...)'],
@@ -138,166 +126,117 @@ class Translator {
       ['(?>', 'atomic group (?>...)'],
       ['(?#', 'comment group (?#...)'],
       ['(?|', 'branch reset (?|...)'],
-      ['(?P=', 'named backreference (?P=name)'],
-      ['(?P>', 'recursion (?P>name)'],
       ['(?R', 'recursion (?R)'],
+      ['(?&', 'recursion (?&name)'],
     ]
-    for (const [prefix, what] of refuse) {
-      if (rest.startsWith(prefix)) throw new Unsupported(`${what} is not supported by RE2`)
-    }
-    if (rest.startsWith('(?P<')) {
-      this.i += 4
-      return '(?<'
-    }
-    if (rest.startsWith('(?:') || rest.startsWith('(?<')) {
-      this.i += 3
-      return rest.slice(0, 3)
-    }
-    if (rest.startsWith('(?')) {
-      throw new Unsupported('inline flags are only supported at the start of the pattern, e.g. "(?i)abc"')
-    }
-    this.i++
-    return '('
+    for (const [prefix, construct] of named) if (at.startsWith(prefix)) return unsupported(construct)
+    // Go quotes only `(?P` for these two, so look at what follows it in the pattern.
+    if (at === '(?P' && pattern.includes('(?P=')) return unsupported('named backreference (?P=name)')
+    if (at === '(?P' && pattern.includes('(?P>')) return unsupported('recursion (?P>name)')
   }
-
-  /** `{n}`, `{n,}`, `{n,m}` are repeats (at most 1000); any other `{` is a literal, as in RE2. */
-  brace(): string {
-    const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.i))
-    if (m === null) {
-      this.i++
-      return '\\{'
-    }
-    const min = Number(m[1])
-    const max = m[3] === undefined || m[3] === '' ? min : Number(m[3])
-    if (min > MAX_REPEAT || max > MAX_REPEAT) throw new Unsupported(`repeat count ${m[0]} is over RE2's limit of ${MAX_REPEAT}`)
-    if (m[3] !== undefined && m[3] !== '' && max < min) throw new Unsupported(`invalid repeat count ${m[0]}`)
-    this.i += m[0].length
-    if (this.src[this.i] === '+') throw new Unsupported(`possessive quantifier ${m[0]}+ is not supported by RE2`)
-    return m[0]
+  if (what === 'invalid escape sequence') {
+    if (/^\\[1-9]$/.test(at)) return unsupported(`backreference ${at}`)
+    if (at === '\\k') return unsupported('named backreference \\k<name>')
+    return `invalid escape sequence ${at}`
   }
-
-  charClass(): string {
-    let out = '['
-    this.i++
-    if (this.src[this.i] === '^') {
-      out += '^'
-      this.i++
-    }
-    let first = true
-    for (;;) {
-      const c = this.src[this.i]
-      if (c === undefined) throw new Unsupported('missing closing ] of a character class')
-      if (c === ']' && !first) {
-        this.i++
-        return `${out}]`
-      }
-      first = false
-      if (c === '[' && this.src[this.i + 1] === ':') {
-        out += this.posixClass()
-      } else if (c === '\\') {
-        out += this.escape(true)
-      } else if (c === '[' || c === ']') {
-        out += `\\${c}`
-        this.i++
-      } else {
-        out += c
-        this.i++
-      }
+  if (what === 'invalid nested repetition operator' && at.length > 1 && at.endsWith('+')) {
+    return unsupported(`possessive quantifier ${at}`)
+  }
+  if (what === 'invalid repeat count') {
+    const counts = /^\{(\d+)(,(\d*))?\}$/.exec(at)
+    if (counts !== null) {
+      const min = Number(counts[1])
+      const max = counts[3] ? Number(counts[3]) : min
+      if (min > MAX_REPEAT || max > MAX_REPEAT) return `repeat count ${at} is over RE2's limit of ${MAX_REPEAT}`
+      if (max >= min) return `repeat count ${at} takes nested repeats over RE2's limit of ${MAX_REPEAT}`
     }
   }
-
-  posixClass(): string {
-    const m = /^\[:(\^?)([a-z]+):\]/.exec(this.src.slice(this.i))
-    if (m === null) {
-      this.i++
-      return '\\['
-    }
-    if (m[1] === '^') throw new Unsupported(`negated POSIX class ${m[0]} is not supported by meshdojo`)
-    const body = POSIX[m[2]!]
-    if (body === undefined) throw new Unsupported(`unknown POSIX class ${m[0]}`)
-    this.i += m[0].length
-    return body
-  }
-
-  escape(inClass: boolean): string {
-    const c = this.src[this.i + 1]
-    if (c === undefined) throw new Unsupported('trailing backslash')
-    this.i += 2
-    if (/[1-9]/.test(c)) throw new Unsupported(`backreference \\${c} is not supported by RE2`)
-    if (c === '0') return this.octal()
-    if ('dDwWsS'.includes(c)) return `\\${c}`
-    if ('bB'.includes(c)) {
-      if (inClass) throw new Unsupported(`\\${c} is not allowed inside a character class`)
-      return `\\${c}`
-    }
-    if ('tnrfv'.includes(c)) return `\\${c}`
-    if (c === 'a') return '\\x07'
-    if (c === 'x') return this.hex()
-    if (c === 'p' || c === 'P') return this.unicodeClass(c)
-    if (!inClass && c === 'A') return '(?<![\\s\\S])'
-    if (!inClass && c === 'z') return '(?![\\s\\S])'
-    if (!inClass && c === 'Q') return this.quoted()
-    if (c === 'k') throw new Unsupported('named backreference \\k<name> is not supported by RE2')
-    if (/[A-Za-z]/.test(c)) throw new Unsupported(`invalid escape sequence \\${c}`)
-    // RE2 allows escaping any punctuation; JS (with the u flag) only syntax characters.
-    if ('^$\\.*+?()[]{}|/'.includes(c) || (inClass && c === '-')) return `\\${c}`
-    return c
-  }
-
-  octal(): string {
-    const m = /^[0-7]{0,2}/.exec(this.src.slice(this.i))![0]
-    this.i += m.length
-    return `\\x${parseInt(m || '0', 8).toString(16).padStart(2, '0')}`
-  }
-
-  hex(): string {
-    const rest = this.src.slice(this.i)
-    const braced = /^\{([0-9A-Fa-f]{1,6})\}/.exec(rest)
-    const plain = /^[0-9A-Fa-f]{2}/.exec(rest)
-    if (braced !== null) {
-      this.i += braced[0].length
-      const cp = parseInt(braced[1]!, 16)
-      if (cp > 0x10ffff) throw new Unsupported(`invalid escape sequence \\x${braced[0]}`)
-      if (cp <= 0xffff) return `\\u${cp.toString(16).padStart(4, '0')}`
-      this.unicode = true
-      return `\\u{${cp.toString(16)}}`
-    }
-    if (plain !== null) {
-      this.i += 2
-      return `\\x${plain[0]}`
-    }
-    throw new Unsupported('invalid escape sequence \\x')
-  }
-
-  unicodeClass(c: string): string {
-    const rest = this.src.slice(this.i)
-    const m = /^(\{\^?[A-Za-z_]+\}|[A-Za-z])/.exec(rest)
-    if (m === null) throw new Unsupported(`invalid Unicode class \\${c}`)
-    this.i += m[0].length
-    this.unicode = true
-    let name = m[0].startsWith('{') ? m[0].slice(1, -1) : m[0]
-    let negated = c === 'P'
-    if (name.startsWith('^')) {
-      negated = !negated
-      name = name.slice(1)
-    }
-    return `\\${negated ? 'P' : 'p'}{${name}}`
-  }
-
-  /** `\Q...\E`: everything in between is literal. */
-  quoted(): string {
-    const end = this.src.indexOf('\\E', this.i)
-    const text = end < 0 ? this.src.slice(this.i) : this.src.slice(this.i, end)
-    this.i = end < 0 ? this.src.length : end + 2
-    return text.replace(/[\\^$.*+?()[\]{}|/-]/g, (ch) => (ch === '-' ? '-' : `\\${ch}`))
-  }
+  return at === '' ? what : `${what}: \`${at}\``
 }
 
-/** RE2 rewrite text (`\1` for a group, `\0` the whole match) into JS replacement text; `$` becomes `$$`. */
-export function re2RewriteToJs(rewrite: string): string {
-  return rewrite.replace(/\$|\\(\\|\d)/g, (m, g: string | undefined) => {
-    if (m === '$') return '$$'
-    if (g === '\\') return '\\'
-    return g === '0' ? '$&' : `$${g}`
-  })
+// === impl GlobalReplace ===
+
+interface ParsedRewrite {
+  /** Literal text and group numbers, in order; cut short at an invalid escape, as RE2::Rewrite stops there. */
+  readonly pieces: readonly (string | number)[]
+  readonly maxGroup: number
+  readonly invalidAt?: number
+}
+
+/** RE2 rewrite text: `\0`–`\9` a group, `\\` a backslash, any other `\` invalid; everything else literal. */
+function parseRewrite(rewrite: string): ParsedRewrite {
+  const pieces: (string | number)[] = []
+  let literal = ''
+  let maxGroup = 0
+  let invalidAt: number | undefined
+  for (let i = 0; i < rewrite.length; i++) {
+    const c = rewrite[i]!
+    if (c !== '\\') {
+      if (invalidAt === undefined) literal += c
+      continue
+    }
+    // Like RE2::MaxSubmatch, keep scanning for group numbers past an invalid escape.
+    const next = rewrite[i + 1]
+    const group = next !== undefined && next >= '0' && next <= '9' ? Number(next) : undefined
+    i++
+    if (group !== undefined) maxGroup = Math.max(maxGroup, group)
+    if (invalidAt !== undefined) continue
+    if (group !== undefined) {
+      if (literal) pieces.push(literal)
+      literal = ''
+      pieces.push(group)
+    } else if (next === '\\') {
+      literal += '\\'
+    } else {
+      invalidAt = i - 1
+    }
+  }
+  if (literal) pieces.push(literal)
+  return { pieces, maxGroup, ...(invalidAt === undefined ? {} : { invalidAt }) }
+}
+
+/** Envoy's regex_rewrite: RE2::GlobalReplace(&path, match, rewrite). */
+class GlobalReplace implements Re2Rewrite {
+  readonly #re: Re2
+  readonly #pieces: readonly (string | number)[]
+  /** RE2::GlobalReplace does nothing when the rewrite names a group the regex lacks. */
+  readonly #usable: boolean
+
+  constructor(
+    readonly match: string,
+    readonly rewrite: string,
+    re: Re2,
+    parsed: ParsedRewrite,
+  ) {
+    this.#re = re
+    this.#pieces = parsed.pieces
+    this.#usable = parsed.maxGroup <= re.groupCount
+    Object.freeze(this)
+  }
+
+  replaceAll(text: string): string {
+    if (!this.#usable) return text
+    const m = this.#re.matcher(text)
+    let out = ''
+    let p = 0
+    let lastEnd = -1
+    let count = 0
+    while (p <= text.length && m.find(p)) {
+      const start = m.start()
+      const end = m.end()
+      out += text.slice(p, start)
+      if (start === end && start === lastEnd) {
+        // No empty match right where the previous match ended: copy one character (a whole code point) and go on.
+        const step = p < text.length && (text.codePointAt(p) ?? 0) > 0xffff ? 2 : 1
+        out += text.slice(p, p + step)
+        p += step
+        continue
+      }
+      for (const piece of this.#pieces) out += typeof piece === 'number' ? (m.group(piece) ?? '') : piece
+      p = end
+      lastEnd = end
+      count++
+    }
+    return count === 0 ? text : out + text.slice(p)
+  }
 }

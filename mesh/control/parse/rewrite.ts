@@ -2,7 +2,7 @@
 
 import type { HTTPRewrite } from '../types.ts'
 import { absent, checkShape, object, str } from './fields.ts'
-import { compileSearch, re2RewriteToJs } from './regex.ts'
+import { compileRewrite } from './regex.ts'
 import { at, type Reporter } from './reporter.ts'
 
 export function rewrite(v: unknown, field: string, r: Reporter): HTTPRewrite | undefined {
@@ -33,6 +33,5 @@ function uriRegexRewrite(v: unknown, field: string, r: Reporter): HTTPRewrite['u
     r.error('MD0108', field, 'needs both match and rewrite')
     return undefined
   }
-  const regex = compileSearch(match, at(field, 'match'), r)
-  return regex === undefined ? undefined : { match: regex, rewrite: re2RewriteToJs(replacement) }
+  return compileRewrite(match, replacement, { match: at(field, 'match'), rewrite: at(field, 'rewrite') }, r)
 }

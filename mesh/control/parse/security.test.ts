@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest'
+import { authorizationPolicySpec } from './authorization-policy.ts'
 import { parseConfig } from './parse-config.ts'
+import { Reporter } from './reporter.ts'
 import { ConfigStore } from '../config-store.ts'
 import { formatResources } from '../format.ts'
 import { resolveKind } from '../kinds.ts'
@@ -67,6 +69,14 @@ describe('security.istio.io and meshdojo.dev kinds', () => {
   test('request principals parse with a warning: no JWT here', () => {
     const { diagnostics } = parseConfig(doc('AuthorizationPolicy', '{rules: [{from: [{source: {requestPrincipals: ["*"]}}]}]}'), 'f.yaml')
     expect(diagnostics).toContainEqual(expect.objectContaining({ level: 'Warning', code: 'MD0104', field: 'spec.rules[0].from[0].source.requestPrincipals' }))
+  })
+
+  // `/\/+$/` (the trim this check used) backtracks over every run of slashes: n² steps, seconds at this length.
+  test('a path template with a long run of slashes is checked in linear time', { timeout: 1_000 }, () => {
+    const r = new Reporter(undefined)
+    const paths = [`/{*}${'/'.repeat(50_000)}x`, `/a/{**}/{*}${'/'.repeat(50_000)}`]
+    authorizationPolicySpec({ rules: [{ to: [{ operation: { paths } }] }] }, 'spec', r)
+    expect(r.diagnostics().map((d) => [d.field, d.message])).toEqual([['spec.rules[0].to[0].operation.paths[1]', expect.stringContaining('{**} is not the last operator')]])
   })
 
   test('kubectl names and get tables', () => {

@@ -2,7 +2,7 @@
 
 import type { StringMatch } from '../types.ts'
 import { absent, checkShape, object, str } from './fields.ts'
-import { compileAnchored } from './regex.ts'
+import { compileFullMatch } from './regex.ts'
 import { at, type Reporter } from './reporter.ts'
 
 export interface StringMatchRules {
@@ -51,7 +51,7 @@ export function stringMatch(v: unknown, field: string, r: Reporter, rules: Strin
       return { kind: 'prefix', value }
     case 'regex': {
       if (value === '*' && rules.starIsPresent) return { kind: 'present' }
-      const regex = compileAnchored(value, f, r)
+      const regex = compileFullMatch(value, f, r)
       return regex === undefined ? undefined : { kind: 'regex', value, regex }
     }
   }

@@ -118,8 +118,8 @@ describe('matches', () => {
 
   test('regex matches are anchored', () => {
     const m = route({ match: [{ uri: { regex: '/reviews/[0-9]+' } }], route: [to('v1')] }).route.match[0]!
-    expect(m.uri?.kind === 'regex' && m.uri.regex.test('/reviews/0')).toBe(true)
-    expect(m.uri?.kind === 'regex' && m.uri.regex.test('/reviews/0/x')).toBe(false)
+    expect(m.uri?.kind === 'regex' && m.uri.regex.matches('/reviews/0')).toBe(true)
+    expect(m.uri?.kind === 'regex' && m.uri.regex.matches('/reviews/0/x')).toBe(false)
   })
 
   test('gateways absent means mesh; a gateway-bound VirtualService may use host "*"', () => {
