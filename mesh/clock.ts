@@ -16,7 +16,32 @@ export interface Clock {
   every(ms: number, fn: () => void): () => void
 }
 
-/** The real clock: `performance.now()` and `setTimeout`. */
+/**
+ * The longest delay `setTimeout` and `setInterval` honour: 2^31-1 ms, about 24.8 days. A longer one
+ * fires after 1 ms with a TimeoutOverflowWarning, so a 2^31 ms latency toxic would let data through at
+ * once. Toxiproxy's attributes are int64 milliseconds and Istio's durations go to years.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1
+
+/**
+ * Calls `fn` once after `ms` (any length, even Infinity: never) unless the returned function is called
+ * first. A delay beyond MAX_TIMER_MS is a chain: arm the most Node allows, re-arm for the rest, fire
+ * when none is left. Negative and NaN delays mean now, as for setTimeout.
+ */
+export function setLongTimeout(ms: number, fn: () => void, options: { unref?: boolean } = {}): () => void {
+  let left = ms > 0 ? ms : 0
+  let timer: ReturnType<typeof setTimeout>
+  const arm = () => {
+    const step = Math.min(left, MAX_TIMER_MS)
+    left -= step
+    timer = setTimeout(left > 0 ? arm : fn, step)
+    if (options.unref) timer.unref?.()
+  }
+  arm()
+  return () => clearTimeout(timer)
+}
+
+/** The real clock: `performance.now()` and timers, for delays of any length (setLongTimeout). */
 export function systemClock(): Clock {
   return {
     now: () => performance.now(),
@@ -25,24 +50,33 @@ export function systemClock(): Clock {
       if (signal?.aborted) return Promise.reject(signal.reason)
       return new Promise<void>((resolve, reject) => {
         const onAbort = () => {
-          clearTimeout(timer)
+          disarm()
           reject(signal!.reason)
         }
-        const timer = setTimeout(() => {
+        const disarm = setLongTimeout(ms, () => {
           signal?.removeEventListener('abort', onAbort)
           resolve()
-        }, Math.max(0, ms))
+        })
         signal?.addEventListener('abort', onAbort, { once: true })
       })
     },
     after(ms, fn) {
-      const timer = setTimeout(fn, Math.max(0, ms))
-      return () => clearTimeout(timer)
+      return setLongTimeout(ms, fn)
     },
     every(ms, fn) {
-      const timer = setInterval(fn, ms)
-      timer.unref?.()
-      return () => clearInterval(timer)
+      if (ms <= MAX_TIMER_MS) {
+        const timer = setInterval(fn, ms)
+        timer.unref?.()
+        return () => clearInterval(timer)
+      }
+      // setInterval would run it every millisecond: chain one long timeout after another instead.
+      let disarm = () => {}
+      const tick = () => {
+        disarm = setLongTimeout(ms, tick, { unref: true })
+        fn()
+      }
+      disarm = setLongTimeout(ms, tick, { unref: true })
+      return () => disarm()
     },
   }
 }

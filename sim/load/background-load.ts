@@ -6,6 +6,7 @@
 import { Pool } from 'undici'
 import type { Clock } from '../../mesh/clock.ts'
 import type { Random } from '../../mesh/random.ts'
+import { AbortGroup } from './abort-group.ts'
 
 export type LoadUser = 'anonymous' | 'jason' | 'mixed'
 
@@ -38,12 +39,13 @@ export function startBackgroundLoad(options: BackgroundLoadOptions): BackgroundL
   let inFlight = 0
   let jasonCookie: Promise<string> | undefined
   let stopTicker = () => {}
-  const stopped = new AbortController()
+  // stop() cancels what is in flight; each request has a signal of its own (see AbortGroup).
+  const stopped = new AbortGroup()
 
   const cookieForJason = () =>
-    (jasonCookie ??= pool
-      .request({ method: 'POST', path: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=jason&passwd=password', signal: stopped.signal })
-      .then(async (res) => {
+    (jasonCookie ??= stopped
+      .run(async (signal) => {
+        const res = await pool.request({ method: 'POST', path: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=jason&passwd=password', signal })
         await res.body.dump()
         const setCookie = res.headers['set-cookie']
         const cookies = (Array.isArray(setCookie) ? setCookie : [setCookie ?? '']).map((c) => c.split(';')[0]).join('; ')
@@ -56,15 +58,17 @@ export function startBackgroundLoad(options: BackgroundLoadOptions): BackgroundL
       }))
 
   const fire = async () => {
-    if (inFlight >= maxInFlight || stopped.signal.aborted) return
+    if (inFlight >= maxInFlight || stopped.aborted) return
     inFlight++
     sent++
     try {
       const asJason = user === 'jason' || (user === 'mixed' && options.random() < 0.5)
       const headers: Record<string, string> = { 'user-agent': 'meshdojo-load' }
       if (asJason) headers.cookie = await cookieForJason()
-      const res = await pool.request({ method: 'GET', path, headers, signal: stopped.signal })
-      await res.body.dump()
+      await stopped.run(async (signal) => {
+        const res = await pool.request({ method: 'GET', path, headers, signal })
+        await res.body.dump()
+      })
     } catch {
       // Failures are what the mesh's telemetry is for; the load just keeps going.
     } finally {

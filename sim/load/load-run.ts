@@ -6,6 +6,7 @@
 import { request, type Dispatcher } from 'undici'
 import { LatencySketch } from '../../mesh/telemetry/latency-sketch.ts'
 import type { Clock } from '../../mesh/clock.ts'
+import { AbortGroup } from './abort-group.ts'
 
 export interface LoadRunOptions {
   readonly url: string
@@ -46,16 +47,20 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadResult> {
   const total = Math.min(options.requests > 0 ? options.requests : MAX_REQUESTS, MAX_REQUESTS)
   const workers = Math.max(1, options.concurrency)
   const perWorkerGapMs = options.qps > 0 ? (1000 * workers) / options.qps : 0
+  // One listener on the caller's signal, not one per worker's request and sleep (see AbortGroup).
+  const cancel = new AbortGroup(options.signal)
   // Like fortio, each connection gets its share of -n: a worker failing fast cannot take the others' calls.
   const worker = async (index: number) => {
     const budget = Math.floor(total / workers) + (index < total % workers ? 1 : 0)
-    for (let sent = 0; sent < budget && clock.now() < deadline && !options.signal?.aborted; sent++) {
+    for (let sent = 0; sent < budget && clock.now() < deadline && !cancel.aborted; sent++) {
       const t0 = clock.now()
       let code = '-1'
       try {
-        const res = await request(options.url, { dispatcher: options.dispatcher, headers: options.headers, signal: options.signal })
-        await res.body.dump()
-        code = String(res.statusCode)
+        code = await cancel.run(async (signal) => {
+          const res = await request(options.url, { dispatcher: options.dispatcher, headers: options.headers, signal })
+          await res.body.dump()
+          return String(res.statusCode)
+        })
       } catch {
         // fortio counts socket errors as code -1
       }
@@ -63,10 +68,14 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadResult> {
       latencies.record(elapsed)
       maxMs = Math.max(maxMs, elapsed)
       codes[code] = (codes[code] ?? 0) + 1
-      if (perWorkerGapMs > elapsed) await clock.sleep(perWorkerGapMs - elapsed, options.signal).catch(() => {})
+      if (perWorkerGapMs > elapsed) await cancel.run((signal) => clock.sleep(perWorkerGapMs - elapsed, signal)).catch(() => {})
     }
   }
-  await Promise.all(Array.from({ length: workers }, (_, i) => worker(i)))
+  try {
+    await Promise.all(Array.from({ length: workers }, (_, i) => worker(i)))
+  } finally {
+    cancel.close()
+  }
   const durationMs = clock.now() - started
   const [p50Ms, p75Ms, p90Ms, p99Ms] = latencies.percentiles([50, 75, 90, 99]) as [number, number, number, number]
   const done = Object.values(codes).reduce((a, b) => a + b, 0)

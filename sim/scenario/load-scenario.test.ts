@@ -2,7 +2,7 @@
  * The scenario edge: bad files are refused before anything starts, each problem with the file, the
  * line, the field path and what was expected; the shipped lessons load and follow the lesson rules.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
@@ -116,6 +116,11 @@ describe('schema errors name the field path and what was expected', () => {
     expect(found[0]!.message).toMatch(/^not valid YAML: /)
   })
 
+  test("YAML syntax errors of the lesson itself do not quote it", () => {
+    const found = problems('steps:\n  - title: |hunter2\n')
+    expect(found[0]).toMatchObject({ field: '', line: 6, message: 'not valid YAML' })
+  })
+
   test('the error message lists every problem as file:line:column field: message', () => {
     try {
       loader.parse(`${HEAD}steps:\n  - title: a\n    text: b\n    expet: []\n`, join(dir, 'lesson.yaml'))
@@ -131,9 +136,46 @@ describe('semantic checks the schema cannot make', () => {
 
   test('a referenced file must exist, relative to the scenario', () => {
     expect(problems(step('    solve:\n      apply: all-v1.yaml\n'))).toEqual([])
-    const [p] = problems(step('    solve:\n      apply: ../missing.yaml\n'))
+    const [p] = problems(step('    solve:\n      apply: missing.yaml\n'))
     expect(p).toMatchObject({ field: 'steps[0].solve.apply', line: 9 })
     expect(p!.message).toContain('expected inline Istio YAML or a file path relative to the scenario; no file')
+  })
+
+  test('files come only from the lesson folder (and below) or samples/: .., absolute paths and links out are refused', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'meshdojo-outside-'))
+    writeFileSync(join(outside, 'vs.yaml'), readFileSync(join(dir, 'all-v1.yaml')))
+    mkdirSync(join(dir, 'sub'), { recursive: true })
+    writeFileSync(join(dir, 'sub', 'vs.yaml'), readFileSync(join(dir, 'all-v1.yaml')))
+    symlinkSync(join(outside, 'vs.yaml'), join(dir, 'out-link.yaml'))
+    symlinkSync(join(dir, 'sub', 'vs.yaml'), join(dir, 'in-link.yaml'))
+    const samples = join(SCENARIOS_DIR, '../samples/istio/virtual-service-all-v1.yaml')
+    const allowed = ['sub/vs.yaml', './sub/../all-v1.yaml', 'in-link.yaml', samples, join(dir, 'all-v1.yaml')]
+    expect(problems(step(`    solve:\n${allowed.map((f) => `      - apply: ${f}\n`).join('')}`))).toEqual([])
+    const refused = ['../' + outside.split('/').pop() + '/vs.yaml', join(outside, 'vs.yaml'), 'out-link.yaml', '/proc/self/environ', '../../../../etc/passwd', join(SCENARIOS_DIR, 'fault-injection.yaml')]
+    const found = problems(step(`    solve:\n${refused.map((f) => `      - delete: ${f}\n`).join('')}`))
+    expect(found.map((p) => [p.field, p.line])).toEqual(refused.map((_, i) => [`steps[0].solve[${i}].delete`, 9 + i]))
+    for (const p of found) {
+      expect(p.file).toBe(join(dir, 'lesson.yaml'))
+      expect(p.message).toMatch(/^refused: ".*" (is outside|leads outside|is or passes through a symbolic link that leads outside) the folders a lesson may read files from: /)
+      expect(p.message).toContain(`the lesson's folder (${dir}) and meshdojo's samples (${join(SCENARIOS_DIR, '..', 'samples')})`)
+    }
+    expect(found[2]!.message).toContain('symbolic link')
+  })
+
+  test("a file's errors name it and the field, never what it holds; inline YAML keeps its values", () => {
+    writeFileSync(join(dir, 'weight.yaml'), 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r}\nspec:\n  hosts: [reviews]\n  http: [{route: [{destination: {host: reviews}, weight: hunter2}]}]\n')
+    writeFileSync(join(dir, 'kind.yaml'), 'apiVersion: v1\nkind: SecretHunter2\nmetadata: {name: hunter2}\n')
+    writeFileSync(join(dir, 'syntax.yaml'), 'a: |hunter2\n  b\nc: "hunter2\\q"\n')
+    const found = problems(step('    solve:\n      - apply: weight.yaml\n      - apply: kind.yaml\n      - apply: syntax.yaml\n'))
+    expect(found.map((p) => p.message)).toEqual([
+      'Istio YAML rejected: Error [MD0101] (VirtualService r.default) spec.http[0].route[0].weight: must be a non-negative integer (weight.yaml, document 1)',
+      expect.stringMatching(/^Istio YAML rejected: Error \[MD0003\] kind: is not a kind meshdojo simulates; supported kinds: .* \(kind.yaml, document 1\)$/),
+      'Istio YAML rejected: Error [MD0001] YAML syntax error at line 1, column 5 (syntax.yaml, document 1)',
+      'Istio YAML rejected: Error [MD0001] YAML syntax error at line 3, column 12 (syntax.yaml, document 1)',
+    ])
+    expect(found.map((p) => p.message).join('\n')).not.toMatch(/hunter2/i)
+    const [inline] = problems(step('    solve:\n      - apply: |\n          apiVersion: networking.istio.io/v1\n          kind: VirtualService\n          metadata: {name: r}\n          spec: {hosts: [reviews], http: [{route: [{destination: {host: reviews}, weight: fifty}]}]}\n'))
+    expect(inline!.message).toContain('must be a non-negative integer, got "fifty"')
   })
 
   test('embedded Istio YAML goes through parseConfig; its diagnostics carry the scenario path', () => {

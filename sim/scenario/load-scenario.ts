@@ -5,13 +5,15 @@
  * say: durations and bounds, referenced files, the Istio YAML inside, workload names, traffic for checks.
  */
 import { readFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { resolve } from 'node:path'
+import { parseFailure, quotesNothing } from './file-diagnostics.ts'
+import { lessonFolders } from './lesson-files.ts'
 import { ParseContext } from './parse-context.ts'
 import { parseScenario, scenarioWorkloads } from './parse-scenario.ts'
 import { ScenarioInvalidError, type ScenarioProblem } from './scenario-error.ts'
 import { schemaChecker, type SchemaChecker } from './schema-check.ts'
 import type { Scenario } from './types.ts'
-import { readYamlSource } from './yaml-source.ts'
+import { readYamlSource, type YamlSource } from './yaml-source.ts'
 
 export interface ScenarioLoader {
   /** Reads and validates `file` (relative to the working directory or absolute). */
@@ -24,9 +26,16 @@ export interface ScenarioLoader {
 export function scenarioLoader(options: { schemaFile?: string } = {}): ScenarioLoader {
   const check: SchemaChecker = schemaChecker(options.schemaFile)
   const parse = (text: string, file: string): Scenario => {
-    const source = readYamlSource(text)
+    let source: YamlSource
+    try {
+      source = readYamlSource(text)
+    } catch (err) {
+      throw new ScenarioInvalidError([{ file, field: '', message: parseFailure(err) }])
+    }
     if (source.errors.length > 0) {
-      throw new ScenarioInvalidError(source.errors.map((e) => ({ file, field: '', line: e.line, column: e.column, message: `not valid YAML: ${e.message}` })))
+      // The line and column, and yaml's message only when it quotes nothing from the file.
+      const problem = (e: YamlSource['errors'][number]): ScenarioProblem => ({ file, field: '', line: e.line, column: e.column, message: quotesNothing(e.message) ? `not valid YAML: ${e.message}` : 'not valid YAML' })
+      throw new ScenarioInvalidError(source.errors.map(problem))
     }
     const schemaProblems = check(source.value)
     if (schemaProblems.length > 0) {
@@ -39,7 +48,7 @@ export function scenarioLoader(options: { schemaFile?: string } = {}): ScenarioL
     }
     const raw = source.value as Record<string, unknown>
     const withHttpbin = (raw.setup as { withHttpbin?: boolean } | undefined)?.withHttpbin === true
-    const ctx = new ParseContext(file, dirname(resolve(file)), source, scenarioWorkloads(withHttpbin))
+    const ctx = new ParseContext(file, lessonFolders(file), source, scenarioWorkloads(withHttpbin))
     const scenario = parseScenario(raw, resolve(file), ctx)
     if (ctx.problems.length > 0) throw new ScenarioInvalidError(ctx.problems)
     return scenario

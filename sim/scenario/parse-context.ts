@@ -3,9 +3,10 @@
  * problem at a field path, which workloads exist, and how to read Istio YAML it references.
  * Problems are collected, not thrown, so one run of the loader reports all of them.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs'
-import { resolve } from 'node:path'
-import { formatDiagnostic, isError, parseConfig, parseResourceRefs } from '../../mesh/control/index.ts'
+import { readFileSync } from 'node:fs'
+import { formatDiagnostic, isError, parseConfig, parseResourceRefs, type Diagnostic } from '../../mesh/control/index.ts'
+import { formatFileDiagnostic, parseFailure } from './file-diagnostics.ts'
+import { resolveLessonFile, type LessonFolders } from './lesson-files.ts'
 import type { ScenarioProblem } from './scenario-error.ts'
 import type { ConfigText } from './types.ts'
 import type { YamlSource } from './yaml-source.ts'
@@ -18,8 +19,8 @@ export class ParseContext {
   constructor(
     /** The file as the user named it, for messages. */
     readonly file: string,
-    /** Directory that relative config paths resolve against. */
-    readonly dir: string,
+    /** Where config paths may lead: the lesson's folder (relative paths resolve against it) and samples/. */
+    readonly folders: LessonFolders,
     private readonly source: YamlSource,
     /** Workloads the scenario's mesh will run (depends on setup.withHttpbin). */
     readonly workloads: ReadonlySet<string>,
@@ -47,8 +48,9 @@ export class ParseContext {
 
   /**
    * Istio YAML from `value`: inline when it spans several lines, otherwise a file path relative to
-   * the scenario. The YAML must parse without Errors (the same edge `meshdojo apply` uses).
-   * `refsOnly` (delete) needs only kinds and names.
+   * the scenario, inside the lesson's folder or samples/ (lesson-files.ts). The YAML must parse without
+   * Errors (the same edge `meshdojo apply` uses). `refsOnly` (delete) needs only kinds and names. A
+   * file's errors name it, the line and the field, never what it holds (file-diagnostics.ts).
    */
   config(value: string, path: Path, refsOnly = false): ConfigText {
     const inline = value.includes('\n')
@@ -56,16 +58,28 @@ export class ParseContext {
     let text = value
     let label = `${this.file} ${field}`
     if (!inline) {
-      const full = resolve(this.dir, value)
-      if (!existsSync(full) || !statSync(full).isFile()) {
-        this.problem(path, `expected inline Istio YAML or a file path relative to the scenario; no file ${full}`)
+      const found = resolveLessonFile(value, this.folders)
+      if (!found.ok) {
+        this.problem(path, found.problem)
         return { text: '', label: value, path: value }
       }
-      text = readFileSync(full, 'utf8')
+      try {
+        text = readFileSync(found.file, 'utf8')
+      } catch (err) {
+        this.problem(path, `cannot read ${value} (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+        return { text: '', label: value, path: value }
+      }
       label = value
     }
-    const diagnostics = refsOnly ? parseResourceRefs(text, label).diagnostics : parseConfig(text, label).diagnostics
-    for (const d of diagnostics.filter(isError)) this.problem(path, `Istio YAML rejected: ${formatDiagnostic(d)}`)
+    let diagnostics: readonly Diagnostic[]
+    try {
+      diagnostics = refsOnly ? parseResourceRefs(text, label).diagnostics : parseConfig(text, label).diagnostics
+    } catch (err) {
+      this.problem(path, `Istio YAML rejected: ${inline ? (err as Error).message : `${parseFailure(err)} (${label})`}`)
+      return { text: '', label, ...(inline ? {} : { path: value }) }
+    }
+    const format = inline ? formatDiagnostic : formatFileDiagnostic
+    for (const d of diagnostics.filter(isError)) this.problem(path, `Istio YAML rejected: ${format(d)}`)
     return Object.freeze({ text, label, ...(inline ? {} : { path: value }) })
   }
 }

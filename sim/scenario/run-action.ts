@@ -2,8 +2,9 @@
  * Runs one action against a live session and says what it did: a one-line description for the
  * runner's output, and the config or command behind it for the workshop's "last applied" view.
  */
-import { parseResourceRefs } from '../../mesh/control/index.ts'
+import { ConfigRejectedError, parseResourceRefs } from '../../mesh/control/index.ts'
 import { evaluateCheck } from './checks/index.ts'
+import { formatFileDiagnostic } from './file-diagnostics.ts'
 import { observe, type ObservedResponse } from './observation.ts'
 import { describeTraffic, sendTraffic } from './send-traffic.ts'
 import type { ScenarioSession } from './session.ts'
@@ -36,8 +37,17 @@ export async function runAction(action: Action, deps: ActionDeps): Promise<Actio
   try {
     return { description, applied: await perform(action, deps) }
   } catch (err) {
-    throw err instanceof ActionError ? err : new ActionError(description, err)
+    throw err instanceof ActionError ? err : new ActionError(description, withoutFileContent(err, action))
   }
+}
+
+/** Config from a file rejected when applied (analysis across resources): its errors without the file's values. */
+function withoutFileContent(err: unknown, action: Action): unknown {
+  const fromFile =
+    (action.kind === 'apply' && action.config.path !== undefined) ||
+    (action.kind === 'delete' && action.targets.some((t) => 'config' in t && t.config.path !== undefined))
+  if (!fromFile || !(err instanceof ConfigRejectedError)) return err
+  return new Error([err.message.split('\n')[0]!, ...err.diagnostics.map(formatFileDiagnostic)].join('\n'))
 }
 
 async function perform(action: Action, deps: ActionDeps): Promise<string> {

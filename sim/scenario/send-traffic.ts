@@ -4,6 +4,7 @@
  * the side. Every request carries `x-request-id: <tag>-<n>` so its telemetry can be found again.
  */
 import { request, type Dispatcher } from 'undici'
+import { AbortGroup } from '../load/abort-group.ts'
 import type { ObservedResponse } from './observation.ts'
 import type { ScenarioSession } from './session.ts'
 import type { Action, TrafficSpec } from './types.ts'
@@ -28,8 +29,10 @@ export async function sendTraffic(spec: TrafficSpec, tag: string, deps: TrafficD
   const budget = Math.min(spec.requests ?? MAX_REQUESTS, MAX_REQUESTS)
   const gapMs = spec.rps > 0 ? (1000 * spec.concurrency) / spec.rps : 0
   let issued = 0
+  // One listener on the step's signal, not one per request, pause and event (see AbortGroup).
+  const cancel = new AbortGroup(deps.signal)
   const worker = async () => {
-    while (issued < budget && clock.now() < deadline && !deps.signal?.aborted) {
+    while (issued < budget && clock.now() < deadline && !cancel.aborted) {
       const n = issued++
       const headers: Record<string, string> = { 'x-request-id': `${tag}-${n}`, 'user-agent': 'meshdojo-scenario' }
       if (cookie) headers.cookie = cookie
@@ -37,22 +40,27 @@ export async function sendTraffic(spec: TrafficSpec, tag: string, deps: TrafficD
       let status = -1
       let body = ''
       try {
-        const res = await request(target.url, { dispatcher: target.dispatcher, headers, signal: deps.signal })
-        body = await res.body.text()
-        status = res.statusCode
+        ;({ status, body } = await cancel.run(async (signal) => {
+          const res = await request(target.url, { dispatcher: target.dispatcher, headers, signal })
+          return { body: await res.body.text(), status: res.statusCode }
+        }))
       } catch {
         // a socket error: fortio's code -1
       }
       const ms = clock.now() - t0
       into.push({ user: spec.user, ...(spec.url ? { url: spec.url } : { path: spec.path }), status, body, ms })
-      if (gapMs > ms) await clock.sleep(gapMs - ms, deps.signal).catch(() => {})
+      if (gapMs > ms) await cancel.run((signal) => clock.sleep(gapMs - ms, signal)).catch(() => {})
     }
   }
   const events = spec.events.map(async (e) => {
-    await clock.sleep(e.atMs, deps.signal)
+    await cancel.run((signal) => clock.sleep(e.atMs, signal))
     await deps.runAction(e.action)
   })
-  await Promise.all([...Array.from({ length: spec.concurrency }, worker), ...events])
+  try {
+    await Promise.all([...Array.from({ length: spec.concurrency }, worker), ...events])
+  } finally {
+    cancel.close()
+  }
 }
 
 async function meshTarget(spec: TrafficSpec, session: ScenarioSession): Promise<{ url: string; dispatcher: Dispatcher }> {

@@ -15,7 +15,8 @@ import { portInUseMessage } from '../port-in-use.ts'
 import { ACCESS_LOG_FORMATS, type AccessLogFormat } from '../../../mesh/telemetry/access-log-format.ts'
 import { AccessLogError, serveMesh, type ServedMesh } from '../../mesh/serve-mesh.ts'
 import { bindHost } from '../../../mesh/http/bind-address.ts'
-import { ConfigRejectedError, formatDiagnostic } from '../../../mesh/control/index.ts'
+import { ConfigRejectedError } from '../../../mesh/control/index.ts'
+import { formatFileDiagnostic, parseFailure } from '../../scenario/file-diagnostics.ts'
 import { MeshError } from '../../../mesh/errors.ts'
 
 /** An external Toxiproxy that cannot be reached or refuses the links. */
@@ -24,10 +25,19 @@ function toxiproxyError(err: unknown, url: string | undefined): MeshError | unde
   return new MeshError('MESH_ADMIN_UNREACHABLE', `--toxiproxy-url ${url}: ${(err as Error).message}`)
 }
 
-/** A --config file that does not exist or does not validate: its errors, one per line. */
-function configFileError(err: unknown): MeshError | undefined {
-  if (err instanceof ConfigRejectedError) return new MeshError('MESH_CONFIG_INVALID', `--config rejected, nothing started:\n${err.errors.map(formatDiagnostic).join('\n')}`)
-  if ((err as NodeJS.ErrnoException)?.code === 'ENOENT') return new UsageError(`--config: no such file ${(err as NodeJS.ErrnoException).path}`)
+/**
+ * A --config file that cannot be read or does not validate: its errors, one per line, naming the file,
+ * the line or field, never what the file holds (the user may have named a file with secrets by mistake).
+ */
+function configFileError(err: unknown, files: readonly string[]): MeshError | undefined {
+  if (err instanceof ConfigRejectedError) return new MeshError('MESH_CONFIG_INVALID', `--config rejected, nothing started:\n${err.errors.map(formatFileDiagnostic).join('\n')}`)
+  const errno = err as NodeJS.ErrnoException
+  if (errno?.code === 'ENOENT') return new UsageError(`--config: no such file ${errno.path}`)
+  if (typeof errno?.code === 'string' && typeof errno.path === 'string' && errno.syscall !== undefined) return new UsageError(`--config: cannot read ${errno.path} (${errno.code})`)
+  // yaml throws for an alias without its anchor, quoting the alias: which file is not known here.
+  if (files.length > 0 && err instanceof ReferenceError && err.message.startsWith('Unresolved alias')) {
+    return new MeshError('MESH_CONFIG_INVALID', `--config rejected, nothing started:\n${parseFailure(err)} (in ${files.join(', ')})`)
+  }
   return undefined
 }
 
@@ -119,7 +129,7 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
       security: { caDir: values['ca-dir'], autoMtls: !values['no-auto-mtls'] },
     }).catch((err) => {
       const ports = [{ port: ingressPort, flag: '--port' }, { port: toxiproxyPort, flag: '--toxiproxy-port' }]
-      throw portInUseMessage(err, ...ports) ?? configFileError(err) ?? toxiproxyError(err, toxiproxyUrl) ?? err
+      throw portInUseMessage(err, ...ports) ?? configFileError(err, values.config ?? []) ?? toxiproxyError(err, toxiproxyUrl) ?? err
     })
     served = await serveMesh(mesh, {
       adminPort,
