@@ -51,7 +51,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadResult> {
   const cancel = new AbortGroup(options.signal)
   // Like fortio, each connection gets its share of -n: a worker failing fast cannot take the others' calls.
   const worker = async (index: number) => {
-    const budget = Math.floor(total / workers) + (index < total % workers ? 1 : 0)
+    const budget = workerShare(total, workers, index)
     for (let sent = 0; sent < budget && clock.now() < deadline && !cancel.aborted; sent++) {
       const t0 = clock.now()
       let code = '-1'
@@ -91,3 +91,6 @@ export function formatLoadResult(r: LoadResult, target: string): string {
   for (const [p, v] of [[50, r.p50Ms], [75, r.p75Ms], [90, r.p90Ms], [99, r.p99Ms]] as const) lines.push(`# target ${p}% ${(v / 1000).toFixed(6)}`)
   return lines.join('\n')
 }
+
+/** Worker `index`'s share of `total` requests over `workers` connections, as fortio splits -n over -c. */
+export const workerShare = (total: number, workers: number, index: number): number => Math.floor(total / workers) + (index < total % workers ? 1 : 0)

@@ -5,6 +5,7 @@
  */
 import { request, type Dispatcher } from 'undici'
 import { AbortGroup } from '../load/abort-group.ts'
+import { workerShare } from '../load/load-run.ts'
 import type { ObservedResponse } from './observation.ts'
 import type { ScenarioSession } from './session.ts'
 import type { Action, TrafficSpec } from './types.ts'
@@ -31,8 +32,11 @@ export async function sendTraffic(spec: TrafficSpec, tag: string, deps: TrafficD
   let issued = 0
   // One listener on the step's signal, not one per request, pause and event (see AbortGroup).
   const cancel = new AbortGroup(deps.signal)
-  const worker = async () => {
-    while (issued < budget && clock.now() < deadline && !cancel.aborted) {
+  // Like fortio (and `meshdojo load`), each connection gets its share of the requests: a worker
+  // whose calls fail fast (a circuit breaker's local 503s) cannot take the other workers' calls.
+  const worker = async (index: number) => {
+    const share = workerShare(budget, spec.concurrency, index)
+    for (let sent = 0; sent < share && clock.now() < deadline && !cancel.aborted; sent++) {
       const n = issued++
       const headers: Record<string, string> = { 'x-request-id': `${tag}-${n}`, 'user-agent': 'meshdojo-scenario' }
       if (cookie) headers.cookie = cookie
@@ -57,7 +61,7 @@ export async function sendTraffic(spec: TrafficSpec, tag: string, deps: TrafficD
     await deps.runAction(e.action)
   })
   try {
-    await Promise.all([...Array.from({ length: spec.concurrency }, worker), ...events])
+    await Promise.all([...Array.from({ length: spec.concurrency }, (_, i) => worker(i)), ...events])
   } finally {
     cancel.close()
   }
