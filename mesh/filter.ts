@@ -4,12 +4,19 @@
  */
 import type { Readable } from 'node:stream'
 import type { ResponseFlag } from './flags.ts'
+import type { StreamedBody } from './http/request-body.ts'
 
 /** Lower-case header names, as node:http and undici give them. */
 export type HeaderMap = Record<string, string | string[] | undefined>
 
 /** A response body: nothing, bytes already in memory, or a stream straight from the upstream socket. */
 export type Body = null | string | Buffer | Readable
+
+/**
+ * A request body: none; buffered whole (it fits the 1 MiB replay buffer, so retries and mirrors can
+ * resend it); or, when larger, streamed once as it arrives (then it is neither retried nor mirrored).
+ */
+export type RequestBody = null | Buffer | StreamedBody
 
 /**
  * What telemetry learns about one request as it crosses a sidecar (Envoy's StreamInfo).
@@ -74,8 +81,7 @@ export interface MeshRequest {
   readonly authority: string
   readonly scheme: 'http' | 'https'
   readonly headers: HeaderMap
-  /** Request bodies are buffered (Envoy buffers them too) so retries and mirrors can replay them. */
-  readonly body: Buffer | null
+  readonly body: RequestBody
   /** Aborted when the caller goes away or an enclosing timeout expires. */
   readonly cancel: Cancel
   readonly info: StreamInfo
@@ -209,3 +215,6 @@ export function headerValue(headers: HeaderMap, name: string): string | undefine
   const v = headers[name]
   return Array.isArray(v) ? v[0] : v
 }
+
+/** Whether the body can be sent again (a retry, a mirror copy): none, or buffered whole. */
+export const replayable = (body: RequestBody): body is Buffer | null => body === null || Buffer.isBuffer(body)

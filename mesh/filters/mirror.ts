@@ -3,7 +3,7 @@
  * mirror cluster with Host `<host>-shadow`, fire-and-forget. Its response is dropped and it can never
  * slow down or fail the primary request. Its trace is not sampled.
  */
-import { Cancel, newStreamInfo, type Filter, type Handler, type HeaderMap, type MeshRequest } from '../filter.ts'
+import { Cancel, newStreamInfo, replayable, type Filter, type Handler, type HeaderMap, type MeshRequest } from '../filter.ts'
 import type { Clock } from '../clock.ts'
 import type { Random } from '../random.ts'
 
@@ -16,6 +16,8 @@ export interface MirrorTarget {
 export function mirror(targets: readonly MirrorTarget[], deps: { random: Random; clock: Clock }): Filter {
   return (next) =>
     function mirrorFilter(req) {
+      // A body past the 1 MiB replay buffer is streamed once, to the primary only (Envoy abandons the shadow).
+      if (!replayable(req.body)) return next(req)
       for (const target of targets) {
         if (target.percent >= 100 || (target.percent > 0 && deps.random() * 100 < target.percent)) {
           shadow(target.handler, req, deps.clock)

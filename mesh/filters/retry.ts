@@ -4,7 +4,7 @@
  * backoff, retries avoid hosts already tried, and a retry budget (connectionPool.http.maxRetries).
  */
 import type { Clock } from '../clock.ts'
-import { headerValue, type Filter, type HeaderMap, type MeshRequest, type MeshResponse } from '../filter.ts'
+import { headerValue, replayable, type Filter, type HeaderMap, type MeshRequest, type MeshResponse } from '../filter.ts'
 import type { Random } from '../random.ts'
 import type { HTTPRetry } from '../control/types.ts'
 import { UpstreamFailure } from '../upstream-failure.ts'
@@ -41,6 +41,12 @@ export function retry(
 ): Filter {
   return (next) =>
     async function retryFilter(req) {
+      if (!replayable(req.body)) {
+        // Past the 1 MiB replay buffer the body is streamed once: Envoy gives up on retrying it.
+        deps.counters?.inc('retry_or_shadow_abandoned')
+        req.info.attempts = 1
+        return next(attemptRequest(req, 1, undefined, policy))
+      }
       let tried: Set<string> | undefined // made at the first retry: most requests have none
       for (let attempt = 1; ; attempt++) {
         // Counted when the try starts, so a route timeout that cuts a try short still reports it.

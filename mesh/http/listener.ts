@@ -12,6 +12,7 @@ import { withoutHopByHop } from './hop-by-hop.ts'
 import { inProcessEntrance, type PipeEnd } from './in-process-pipe.ts'
 import { peerOf, tlsInspector, type InboundTls } from './inbound-tls.ts'
 import { ListenerStats } from './listener-stats.ts'
+import { bodyBytes, readRequestBody } from './request-body.ts'
 
 export type { InboundTls } from './inbound-tls.ts'
 
@@ -131,11 +132,7 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, option
   const { clock } = options
   const start = clock.now()
   const downstream = new Cancel()
-  const body = hasBody(req) ? await readBody(req) : null
-  if (body === 'too-large') {
-    res.writeHead(413, { 'content-type': 'text/plain' }).end('Payload Too Large')
-    return
-  }
+  const body = hasBody(req) ? await readRequestBody(req) : null
   let finished = false
   res.once('close', () => {
     if (!finished && !res.writableFinished) downstream.abort(new Error('downstream closed'))
@@ -179,7 +176,7 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, option
       request,
       status: response.status,
       responseHeaders: headers,
-      requestBytes: body?.length ?? 0,
+      requestBytes: bodyBytes(body),
       responseBytes,
       durationMs: clock.now() - start,
     })
@@ -245,26 +242,4 @@ function destroyBody(body: MeshResponse['body']): void {
 function hasBody(req: http.IncomingMessage): boolean {
   const length = req.headers['content-length']
   return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined
-}
-
-/** Request bodies larger than this are refused with 413, as Envoy does past its buffer limit. */
-const MAX_BUFFERED_BODY_BYTES = 16 * 1024 * 1024
-
-/** Buffers the request body (retries and mirrors replay it). */
-function readBody(req: http.IncomingMessage): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > MAX_BUFFERED_BODY_BYTES) {
-        req.removeAllListeners('data')
-        resolve('too-large')
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.once('end', () => resolve(Buffer.concat(chunks)))
-    req.once('error', () => resolve(Buffer.concat(chunks)))
-  })
 }

@@ -1,7 +1,8 @@
 /**
- * One request on an undici dispatcher through its raw handler interface, cancelled through the
- * request's Cancel rather than an AbortSignal: `Pool.request()` would need a signal (an
- * AbortController per request) and wraps each call in an AsyncResource and a promise bridge.
+ * One request on a connection pool through undici's handler interface (`onRequestStart`,
+ * `onResponseStart`, `onResponseData`, `onResponseEnd`, `onResponseError`), cancelled through the
+ * request's Cancel rather than an AbortSignal: `request()` would need a signal (an AbortController
+ * per request) and wraps each call in an AsyncResource and a promise bridge.
  *
  * A small body of known length (almost every API response) is collected and handed over whole, as
  * a Buffer: no stream, no listeners, one write downstream. Envoy's route timeout runs until the
@@ -9,8 +10,9 @@
  * plain Readable fed by the socket with back-pressure; destroying it aborts the request.
  */
 import { Readable } from 'node:stream'
-import { util, type Dispatcher } from 'undici'
-import type { Cancel, HeaderMap } from '../filter.ts'
+import type { Dispatcher } from 'undici'
+import type { Cancel, HeaderMap, RequestBody } from '../filter.ts'
+import type { ConnectionPool, PooledHandler } from './connection-pool.ts'
 
 export interface UpstreamReply {
   readonly status: number
@@ -25,7 +27,7 @@ export interface ExchangeRequest {
   readonly method: string
   readonly path: string
   readonly headers: HeaderMap
-  readonly body: Buffer | null
+  readonly body: RequestBody
   readonly cancel: Cancel
 }
 
@@ -34,14 +36,14 @@ export interface ExchangeRequest {
  * Rejects with the transport error or the cancellation's reason. `onResponseHeaders` sees the
  * headers as they arrive (and may add to them), whichever way the body comes.
  */
-export function exchange(dispatcher: Dispatcher, req: ExchangeRequest, onResponseHeaders?: (headers: HeaderMap) => void): Promise<UpstreamReply> {
+export function exchange(pool: ConnectionPool, req: ExchangeRequest, onResponseHeaders?: (headers: HeaderMap) => void): Promise<UpstreamReply> {
   if (req.cancel.aborted) return Promise.reject(req.cancel.reason)
   return new Promise((resolve, reject) => {
     const handler = new ExchangeHandler(req.cancel, resolve, reject, onResponseHeaders)
     try {
-      dispatcher.dispatch({ method: req.method as Dispatcher.HttpMethod, path: req.path, headers: req.headers as Record<string, string | string[]>, body: req.body }, handler)
+      pool.dispatch({ method: req.method as Dispatcher.HttpMethod, path: req.path, headers: req.headers as Record<string, string | string[]>, body: req.body }, handler)
     } catch (err) {
-      handler.onError(err as Error)
+      handler.onResponseError(undefined, err as Error)
     }
   })
 }
@@ -53,9 +55,12 @@ interface WholeReply {
   readonly chunks: Buffer[]
 }
 
-class ExchangeHandler implements Dispatcher.DispatchHandler {
-  private abort: ((reason: Error) => void) | undefined = undefined
-  /** Cancelled before undici connected: abort as soon as it hands us the abort function. */
+type Controller = Dispatcher.DispatchController
+
+class ExchangeHandler implements PooledHandler {
+  release: (() => void) | undefined = undefined
+  private controller: Controller | undefined = undefined
+  /** Cancelled before undici started the request: abort as soon as it hands us its controller. */
   private pendingAbort: Error | undefined = undefined
   private body: Readable | undefined = undefined
   private whole: WholeReply | undefined = undefined
@@ -72,50 +77,50 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     this.unwatch = cancel.onAbort((reason) => {
       this.cancelled = true
       if (this.body) this.body.destroy(reason as Error)
-      else if (this.abort) this.abort(reason as Error)
+      else if (this.controller) this.controller.abort(reason as Error)
       else this.pendingAbort = reason as Error
     })
   }
 
-  onConnect(abort: (reason?: Error) => void): void {
-    if (this.pendingAbort) abort(this.pendingAbort)
-    else this.abort = abort
+  onRequestStart(controller: Controller): void {
+    if (this.pendingAbort) controller.abort(this.pendingAbort)
+    else this.controller = controller
   }
 
-  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
-    if (status < 200) return true // 100 Continue and friends: the final response follows
-    // undici's parser: a lookup tree for well-known names, and safe with a `__proto__` header.
-    const headers: HeaderMap = util.parseHeaders(rawHeaders)
-    this.onResponseHeaders?.(headers)
-    const length = headers['content-length']
+  onResponseStart(controller: Controller, status: number, headers: Record<string, string | string[] | undefined>): void {
+    if (status < 200) return // 100 Continue and friends: the final response follows
+    // Parsed by undici (a lookup tree for well-known names, safe with a `__proto__` header).
+    const map: HeaderMap = headers
+    this.onResponseHeaders?.(map)
+    const length = map['content-length']
     if (typeof length === 'string' && length.length <= 6 && Number(length) <= WHOLE_BODY_LIMIT) {
-      this.whole = { status, headers, chunks: [] }
-      return true
+      this.whole = { status, headers: map, chunks: [] }
+      return
     }
     this.body = new Readable({
-      read: resume,
+      read: () => controller.resume(),
       destroy: (err, callback) => {
         // Dropping a body before its end closes the connection, as any HTTP/1 client must.
-        if (!this.complete) this.abort?.(err ?? new Error('response body destroyed'))
+        if (!this.complete) controller.abort(err ?? new Error('response body destroyed'))
         this.unwatch()
         callback(err)
       },
     })
-    this.resolve({ status, headers, body: this.body })
-    return true
+    this.resolve({ status, headers: map, body: this.body })
   }
 
-  onData(chunk: Buffer): boolean {
+  onResponseData(controller: Controller, chunk: Buffer): void {
     if (this.whole) {
       this.whole.chunks.push(chunk) // bounded by WHOLE_BODY_LIMIT: no back-pressure needed
-      return true
+      return
     }
-    return this.body!.push(chunk)
+    if (!this.body!.push(chunk)) controller.pause()
   }
 
-  onComplete(): void {
+  onResponseEnd(): void {
     this.complete = true
     this.unwatch()
+    this.release?.()
     const whole = this.whole
     if (whole) {
       const chunks = whole.chunks
@@ -123,8 +128,9 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     } else this.body?.push(null)
   }
 
-  onError(err: Error): void {
+  onResponseError(_controller: Controller | undefined, err: Error): void {
     this.unwatch()
+    this.release?.()
     const whole = this.whole
     if (whole && !this.cancelled) {
       // The upstream failed after its headers: as when streaming, the caller gets the headers and

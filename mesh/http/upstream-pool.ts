@@ -1,8 +1,9 @@
 /**
- * The terminal hop: one undici Pool per upstream address, and the mapping from socket-level
+ * The terminal hop: one connection pool per upstream address, and the mapping from socket-level
  * failures to Envoy's failure kinds (connect failure → UF, connection terminated → UC).
  */
-import { Pool, buildConnector } from 'undici'
+import { buildConnector } from 'undici'
+import { ConnectionPool } from './connection-pool.ts'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { PeerCertificate } from 'node:tls'
@@ -35,14 +36,13 @@ export interface UpstreamTls {
 const HANDSHAKE_FAILED = Symbol('meshdojo.tlsHandshakeFailed')
 
 /**
- * Opens an undici Pool to `127.0.0.1:port`; its idle sockets time out before the servers' keep-alive.
+ * Opens a pool to `127.0.0.1:port`; its idle sockets time out before the servers' keep-alive.
  * With `tls`, connections are TLS 1.3 with this workload's client certificate (connections are kept
  * alive, so the handshake is paid once per connection, not per request).
  */
-export function openPool(address: string, settings: PoolSettings = {}, tls?: UpstreamTls): Pool {
-  return new Pool(`${tls ? 'https' : 'http'}://${address}`, {
+export function openPool(address: string, settings: PoolSettings = {}, tls?: UpstreamTls): ConnectionPool {
+  return new ConnectionPool(`${tls ? 'https' : 'http'}://${address}`, {
     ...(tls ? { connect: mtlsConnector(tls, settings.connectTimeoutMs ?? 10_000) } : {}),
-    connections: null,
     connectTimeout: settings.connectTimeoutMs ?? 10_000,
     // Timeouts are the route's business (VirtualService timeout / perTryTimeout), as in Envoy.
     headersTimeout: 0,
@@ -56,10 +56,9 @@ export function openPool(address: string, settings: PoolSettings = {}, tls?: Ups
  * A pool whose connections are in-process pipes from `connect` (a pod's loopback: the inbound sidecar
  * to its app). `connect` throws ECONNREFUSED when nothing is there (a killed app): a connect failure.
  */
-export function openInProcessPool(connect: () => Duplex): Pool {
-  return new Pool('http://in-process', {
+export function openInProcessPool(connect: () => Duplex): ConnectionPool {
+  return new ConnectionPool('http://in-process', {
     connect: inProcessConnector(connect),
-    connections: null,
     headersTimeout: 0,
     bodyTimeout: 0,
     keepAliveTimeout: 4_000,
@@ -89,7 +88,7 @@ export function inProcessConnector(connect: () => Duplex): buildConnector.connec
  * Sends `req` to the pool. The response body streams; failures become UpstreamFailure.
  * Adds `x-envoy-upstream-service-time` (ms until response headers), as Envoy's router does.
  */
-export function sendUpstream(pool: Pool, req: MeshRequest, clock: Clock, peerPrincipal = ''): Promise<MeshResponse> {
+export function sendUpstream(pool: ConnectionPool, req: MeshRequest, clock: Clock, peerPrincipal = ''): Promise<MeshResponse> {
   const started = clock.now()
   req.info.upstreamPeerPrincipal = peerPrincipal
   // catch() rather than an async function: one promise less on every hop.

@@ -3,7 +3,7 @@
  * its endpoints, load balancer, circuit breaker, outlier detector, retry budget and connection pools.
  * State lives as long as the cluster's settings are unchanged across config pushes, as in Envoy.
  */
-import type { Pool } from 'undici'
+import type { ConnectionPool } from '../http/connection-pool.ts'
 import type { Clock } from '../clock.ts'
 import { compose, type Handler } from '../filter.ts'
 import type { Random } from '../random.ts'
@@ -49,7 +49,7 @@ export class UpstreamCluster {
   readonly breaker: BreakerState
   readonly outlier: OutlierDetector | undefined
   private endpoints: readonly Endpoint[] = []
-  private readonly pools = new Map<string, Pool>()
+  private readonly pools = new Map<string, ConnectionPool>()
 
   constructor(
     readonly key: ClusterKey,
@@ -115,7 +115,7 @@ export class UpstreamCluster {
   }
 
   /** One pool per endpoint and transport: a plain and an mTLS pool never share connections. */
-  private poolFor(address: string, tls?: UpstreamTls): Pool {
+  private poolFor(address: string, tls?: UpstreamTls): ConnectionPool {
     const id = tls ? `${address}|mtls|${tls.expectedPrincipal}|${tls.sni}` : address
     let pool = this.pools.get(id)
     if (!pool) {

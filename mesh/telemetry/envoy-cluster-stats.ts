@@ -17,6 +17,8 @@ export const ENVOY_CLUSTER_COUNTERS = [
   'upstream_rq_total',
   'upstream_rq_retry',
   'upstream_rq_retry_overflow',
+  /** A request body past the replay buffer: streamed once, without retries or a mirror copy. */
+  'retry_or_shadow_abandoned',
   'upstream_rq_pending_total',
   'upstream_rq_pending_overflow',
   'upstream_rq_timeout',

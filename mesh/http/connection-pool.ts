@@ -1,0 +1,63 @@
+/**
+ * Envoy's HTTP/1.1 connection pool for one upstream address: one request at a time per connection,
+ * a free connection reused the moment its response ends, a new one opened only when none is free.
+ *
+ * Not undici's Pool: it marks a connection free only a full event-loop turn after its response
+ * (setImmediate, in case a server closes despite keep-alive), and a request that comes sooner opens
+ * a second connection. Hops inside one process come that soon, so each pool paid two TLS handshakes
+ * where Envoy pays one, and under Node 24's larger (post-quantum) handshakes a lesson over a 1 KB/s
+ * link saw it as a second slow call. Here each undici Client is one connection: it is leased for a
+ * request and handed back by the request's handler when the response ends or fails; a Client whose
+ * socket has closed reconnects on its next request.
+ */
+import { Client, type Dispatcher } from 'undici'
+
+/** A request handler that hands its connection back when the exchange is over (response end or error). */
+export interface PooledHandler extends Dispatcher.DispatchHandler {
+  /** Set by the pool before dispatch; call exactly once. */
+  release: (() => void) | undefined
+}
+
+export class ConnectionPool {
+  readonly #origin: string
+  readonly #options: Client.Options
+  /** Connections with no request, the most recently used last (it is the warmest). */
+  readonly #free: Client[] = []
+  readonly #all = new Set<Client>()
+  #closed = false
+
+  constructor(origin: string, options: Client.Options) {
+    this.#origin = origin
+    this.#options = options
+  }
+
+  /** Connections ever opened and not closed (busy or free). */
+  get size(): number {
+    return this.#all.size
+  }
+
+  dispatch(options: Dispatcher.DispatchOptions, handler: PooledHandler): void {
+    if (this.#closed) throw Object.assign(new Error('connection pool closed'), { code: 'UND_ERR_CLOSED' })
+    const client = this.#free.pop() ?? this.#open()
+    let released = false
+    handler.release = () => {
+      if (released) return
+      released = true
+      if (!this.#closed && !client.destroyed && !client.closed) this.#free.push(client)
+    }
+    client.dispatch(options, handler)
+  }
+
+  /** Closes every connection once its request (if any) is done. */
+  async close(): Promise<void> {
+    this.#closed = true
+    this.#free.length = 0
+    await Promise.all([...this.#all].map((c) => c.close().catch(() => {})))
+  }
+
+  #open(): Client {
+    const client = new Client(this.#origin, this.#options)
+    this.#all.add(client)
+    return client
+  }
+}
