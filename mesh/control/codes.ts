@@ -11,6 +11,12 @@ export const CODES = {
   MD0004: 'apiVersion not supported',
   MD0005: 'invalid metadata',
   MD0006: 'same resource twice in one apply',
+  MD0007: 'config too large',
+  MD0008: 'too many resources in one apply',
+  MD0009: 'too many YAML aliases',
+  MD0010: 'nested too deeply',
+  MD0011: 'YAML value not supported',
+  MD0012: 'more problems not shown',
   // --- fields ---
   MD0101: 'invalid number',
   MD0102: 'wrong type',

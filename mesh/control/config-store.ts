@@ -98,13 +98,16 @@ export class ConfigStore {
 
   /** Parses and applies YAML text; any parse Error rejects the whole text. */
   applyText(text: string, file: string, opts: ApplyOptions = {}): ApplyResult {
-    const parseWarnings: Diagnostic[] = []
-    const resources = this.parse(text, file, (warnings) => parseWarnings.push(...warnings))
+    let parseWarnings: readonly Diagnostic[] = []
+    const resources = this.parse(text, file, (warnings) => (parseWarnings = warnings))
     const result = this.apply(resources, opts)
     return { changes: result.changes, warnings: [...parseWarnings, ...result.warnings] }
   }
 
-  /** Parses YAML text into resources, throwing ConfigRejectedError if any document has an Error. */
+  /**
+   * Parses YAML text into resources, throwing ConfigRejectedError if any document has an Error. The text is
+   * read within CONFIG_LIMITS (parse/documents.ts): too large, too deep or too many aliases is an Error too.
+   */
   parse(text: string, file: string, onWarnings?: (warnings: readonly Diagnostic[]) => void): IstioResource[] {
     const { resources, diagnostics } = parseConfig(text, file)
     if (diagnostics.some(isError)) throw new ConfigRejectedError(diagnostics)

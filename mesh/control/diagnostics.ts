@@ -22,15 +22,40 @@ export function formatDiagnostic(d: Diagnostic): string {
   return out
 }
 
-/** JSON rendering of a received value for messages, shortened so one bad blob cannot flood a terminal. */
+const MAX_RENDERED = 120
+
+/**
+ * JSON rendering of a received value for messages, shortened so one bad blob cannot flood a terminal. Values
+ * JSON has no form for are named rather than turned into `null` (`NaN`, `Infinity`, binary data, dates).
+ */
 export function renderValue(value: unknown): string {
   let text: string
   try {
-    text = JSON.stringify(value) ?? String(value)
+    text = JSON.stringify(value, jsonSafe) ?? safeString(value)
   } catch {
-    text = String(value)
+    text = safeString(value)
   }
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text
+  return text.length > MAX_RENDERED ? `${text.slice(0, MAX_RENDERED - 3)}...` : text
+}
+
+function jsonSafe(this: unknown, key: string, v: unknown): unknown {
+  // `this[key]` is the value before toJSON (a Date or Buffer would already be a string or {type, data}).
+  const raw = (this as Record<string, unknown>)[key]
+  if (typeof raw === 'number' && !Number.isFinite(raw)) return String(raw)
+  if (typeof raw === 'bigint') return `${raw}n`
+  if (raw instanceof Uint8Array) return `<${raw.length} bytes of binary data>`
+  if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? '<invalid date>' : `<date ${raw.toISOString()}>`
+  if (raw instanceof Map || raw instanceof Set) return `<${raw instanceof Map ? 'Map' : 'Set'} of ${raw.size}>`
+  return v
+}
+
+/** String() that cannot throw (objects without a prototype, symbols, throwing toString). */
+function safeString(value: unknown): string {
+  try {
+    return String(value)
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
 }
 
 export const isError = (d: Diagnostic): boolean => d.level === 'Error'

@@ -1,14 +1,29 @@
 /**
  * Config on the admin API, kubectl-style: GET /config[/<kind>[/<name>]] (?output=yaml|json|table),
- * POST /apply (YAML body; 200 with what changed, 400 with every error, nothing applied),
- * POST /delete (YAML body, for `delete -f`), DELETE /config/<kind>/<name>, POST /reset.
+ * POST /apply (YAML body; 200 with what changed; 400 with every error, or 413 when the body is over a size
+ * limit; nothing applied either way), POST /delete (YAML body, for `delete -f`), DELETE /config/<kind>/<name>,
+ * POST /reset.
+ *
+ * Bad input cannot produce a 500 here: the YAML reader and the parsers report every problem as a diagnostic
+ * (parse/documents.ts bounds size, depth, aliases and documents), so an exception that still escapes is a
+ * meshdojo bug and is left to answer 500 as one.
  */
 import express, { type Express, type Request, type Response } from 'express'
-import { ConfigRejectedError, formatDiagnostic, formatResources, parseResourceRefs, resolveKind, type OutputFormat } from '../../mesh/control/index.ts'
+import { ConfigRejectedError, formatDiagnostic, formatResources, parseResourceRefs, resolveKind, type Diagnostic, type OutputFormat } from '../../mesh/control/index.ts'
+import { renderValue } from '../../mesh/control/diagnostics.ts'
+import { CONFIG_LIMITS, TOO_LARGE_CODES } from '../../mesh/control/parse/documents.ts'
 import { MeshError } from '../../mesh/errors.ts'
 import type { Mesh } from '../mesh/start-mesh.ts'
 
-const YAML_LIMIT = '1mb'
+/** The same number of bytes the YAML reader allows (1 MiB): larger bodies are refused with 413 unread. */
+const YAML_LIMIT = CONFIG_LIMITS.maxBytes
+
+/** 413 when the input itself is over a limit (bytes, resources), 400 for everything else that is wrong with it. */
+const rejectionStatus = (errors: readonly Diagnostic[]): 400 | 413 => (errors.some((d) => TOO_LARGE_CODES.has(d.code)) ? 413 : 400)
+
+/** Diagnostics as JSON, with received values rendered short (a value may be a large part of the document). */
+const diagnosticsJson = (list: readonly Diagnostic[]) =>
+  list.map((d) => (d.value === undefined ? d : { ...d, value: renderValue(d.value) }))
 
 export function configRoutes(mesh: Mesh): (app: Express) => void {
   return (app) => {
@@ -37,7 +52,11 @@ export function configRoutes(mesh: Mesh): (app: Express) => void {
         res.json({ changes: result.changes, warnings: result.warnings.map(formatDiagnostic) })
       } catch (err) {
         if (err instanceof ConfigRejectedError) {
-          res.status(400).json({ error: `config rejected: ${err.errors.length} error(s), nothing applied`, errors: err.errors.map(formatDiagnostic), diagnostics: err.diagnostics })
+          res.status(rejectionStatus(err.errors)).json({
+            error: `config rejected: ${err.errors.length} error(s), nothing applied`,
+            errors: err.errors.map(formatDiagnostic),
+            diagnostics: diagnosticsJson(err.diagnostics),
+          })
           return
         }
         throw err
@@ -47,7 +66,7 @@ export function configRoutes(mesh: Mesh): (app: Express) => void {
     app.post('/delete', yamlBody, (req, res) => {
       const refs = parseResourceRefs(typeof req.body === 'string' ? req.body : '', String(req.query.file ?? 'request body'))
       if (refs.diagnostics.length > 0 && refs.refs.length === 0) {
-        res.status(400).json({ error: 'nothing to delete', errors: refs.diagnostics.map(formatDiagnostic) })
+        res.status(rejectionStatus(refs.diagnostics)).json({ error: 'nothing to delete', errors: refs.diagnostics.map(formatDiagnostic) })
         return
       }
       res.json(mesh.config.deleteResources(refs.refs))

@@ -3,30 +3,50 @@
  * route nothing) and should serve at least one of the VirtualService's hosts (IST0132).
  */
 
+import { anyOverlap } from '../host-index.ts'
 import { resolveGatewayRef, MESH_GATEWAY } from '../parse/gateway-names.ts'
-import { hostsOverlap } from '../hosts.ts'
 import type { Diagnostic, Gateway, VirtualService } from '../types.ts'
 import { diagnosticFor, fullName } from './diagnostic-for.ts'
 
 export function checkGatewayRefs(vss: readonly VirtualService[], gateways: readonly Gateway[]): Diagnostic[] {
+  const byName = new Map<string, Gateway>()
+  for (const g of gateways) {
+    const key = `${g.meta.namespace}/${g.meta.name}`
+    if (!byName.has(key)) byName.set(key, g)
+  }
+  /** Server hosts per gateway and VirtualService namespace, computed once each. */
+  const visible = new Map<Gateway, Map<string, string[]>>()
+  const hostsFor = (gw: Gateway, namespace: string): string[] => {
+    let perNamespace = visible.get(gw)
+    if (perNamespace === undefined) visible.set(gw, (perNamespace = new Map()))
+    let hosts = perNamespace.get(namespace)
+    if (hosts === undefined) perNamespace.set(namespace, (hosts = serverHosts(gw, namespace)))
+    return hosts
+  }
   const out: Diagnostic[] = []
   for (const vs of vss) {
     vs.spec.gateways.forEach((ref, i) => {
       if (ref === MESH_GATEWAY) return
       const { namespace, name } = resolveGatewayRef(ref, vs.meta.namespace)
-      const gw = gateways.find((g) => g.meta.namespace === namespace && g.meta.name === name)
+      const gw = byName.get(`${namespace}/${name}`)
       const field = `spec.gateways[${i}]`
       if (gw === undefined) {
         out.push(diagnosticFor(vs, 'Error', 'IST0101', field, `Referenced gateway not found: "${ref}"`))
         return
       }
-      if (!vs.spec.hosts.some((h) => serverHosts(gw, vs.meta.namespace).some((s) => hostsOverlap(s, h)))) {
+      if (!anyOverlap(hostsFor(gw, vs.meta.namespace), vs.spec.hosts)) {
         out.push(diagnosticFor(vs, 'Warning', 'IST0132', field,
-          `one or more host [${vs.spec.hosts.join(' ')}] defined in VirtualService ${fullName(vs)} not found in Gateway ${fullName(gw)}.`))
+          `one or more host [${hostList(vs.spec.hosts)}] defined in VirtualService ${fullName(vs)} not found in Gateway ${fullName(gw)}.`))
       }
     })
   }
   return out
+}
+
+/** Istio lists every host; past a few dozen the message only needs to say how many more. */
+function hostList(hosts: readonly string[]): string {
+  const shown = 20
+  return hosts.length <= shown ? hosts.join(' ') : `${hosts.slice(0, shown).join(' ')} and ${hosts.length - shown} more`
 }
 
 /** The Gateway's server hosts visible to a VirtualService in `vsNamespace` (`ns/host` entries filter by namespace). */

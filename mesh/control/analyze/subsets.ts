@@ -4,18 +4,29 @@
  * a Warning here, so the apply goes through and the lesson can show the 503.
  */
 
-import { hostMatches, toFqdn } from '../hosts.ts'
+import { HostIndex } from '../host-index.ts'
+import { toFqdn } from '../hosts.ts'
 import type { DestinationRule, Diagnostic, VirtualService } from '../types.ts'
 import { destinationsOf, diagnosticFor } from './diagnostic-for.ts'
 
 export function checkSubsets(vss: readonly VirtualService[], drs: readonly DestinationRule[]): Diagnostic[] {
-  const rules = drs.map((dr) => ({ host: toFqdn(dr.spec.host, dr.meta.namespace), subsets: new Set(dr.spec.subsets.map((s) => s.name)) }))
+  // The subsets of every rule for one host pattern together (Istio merges rules for one host), indexed so
+  // each destination costs a few lookups, not one comparison per rule.
+  const subsetsByHost = new Map<string, Set<string>>()
+  for (const dr of drs) {
+    const host = toFqdn(dr.spec.host, dr.meta.namespace).toLowerCase()
+    let names = subsetsByHost.get(host)
+    if (names === undefined) subsetsByHost.set(host, (names = new Set()))
+    for (const s of dr.spec.subsets) names.add(s.name)
+  }
+  const rules = new HostIndex<ReadonlySet<string>>()
+  for (const [host, names] of subsetsByHost) rules.add(host, names)
   const out: Diagnostic[] = []
   for (const vs of vss) {
     for (const d of destinationsOf(vs)) {
       if (d.subset === undefined) continue
       const fqdn = toFqdn(d.host, vs.meta.namespace)
-      if (rules.some((rule) => hostMatches(rule.host, fqdn) && rule.subsets.has(d.subset!))) continue
+      if (rules.covering(fqdn).some((names) => names.has(d.subset!))) continue
       const what = d.mirror ? 'mirror+subset in destinationrule' : 'host+subset in destinationrule'
       out.push(diagnosticFor(vs, 'Warning', 'IST0101', `${d.field}.subset`, `Referenced ${what} not found: "${d.host}+${d.subset}"`))
     }

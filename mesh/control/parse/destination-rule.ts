@@ -1,7 +1,7 @@
 /** DestinationRule `spec`: host, host-level traffic policy, and subsets (unique names, label selectors). */
 
 import type { DestinationRuleSpec, Subset } from '../types.ts'
-import { absent, checkShape, listOf, object, requiredObject, requiredStr, strMap } from './fields.ts'
+import { absent, checkShape, checkUnique, listOf, object, requiredObject, requiredStr, strMap } from './fields.ts'
 import { checkLabels, isIPAddress, isIstioLabel, wildcardDomainProblem } from './names.ts'
 import { at, type Reporter } from './reporter.ts'
 import { trafficPolicy } from './traffic-policy.ts'
@@ -23,12 +23,14 @@ export function destinationRuleSpec(v: unknown, field: string, r: Reporter): Des
     if (problem !== undefined) r.error('MD0110', at(field, 'host'), `is not a valid host (${problem})`, host)
   }
   const policy = trafficPolicy(o.trafficPolicy, at(field, 'trafficPolicy'), r)
-  const seen = new Set<string>()
+  const named: { name: string; field: string }[] = []
   const subsets = listOf(o.subsets, at(field, 'subsets'), r, (item, f) => {
     const s = subset(item, f, r)
-    if (s !== undefined && seen.has(s.name)) r.error('MD0118', at(f, 'name'), `duplicate subset names: ${s.name}`)
-    if (s !== undefined) seen.add(s.name)
+    if (s !== undefined) named.push({ name: s.name, field: at(f, 'name') })
     return s
+  })
+  checkUnique(named, (s) => s.name, (s, _first, count) => {
+    r.error('MD0118', s.field, `duplicate subset names: ${s.name}${count > 2 ? ` (listed ${count} times)` : ''}`)
   })
   if (r.errorCount > before || host === undefined) return undefined
   return { host, ...(policy === undefined ? {} : { trafficPolicy: policy }), subsets }

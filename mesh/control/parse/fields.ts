@@ -8,7 +8,15 @@ import { at, type Reporter } from './reporter.ts'
 
 export type Obj = Readonly<Record<string, unknown>>
 
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+/**
+ * A mapping as YAML or JSON gives it: a plain object. Arrays, and anything with another prototype (binary
+ * data, dates, maps, sets from data that did not come through the YAML reader), are not mappings.
+ */
+export const isObj = (v: unknown): v is Obj => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
+  const proto: unknown = Object.getPrototypeOf(v)
+  return proto === Object.prototype || proto === null
+}
 
 export const absent = (v: unknown): v is undefined | null => v === undefined || v === null
 
@@ -24,16 +32,20 @@ export interface Shape {
   readonly removed?: Readonly<Record<string, string>>
 }
 
+/** `table[key]` for the table's own entries only: `constructor` or `toString` are not in any table. */
+const own = (table: Readonly<Record<string, string>> | undefined, key: string): string | undefined =>
+  table !== undefined && Object.hasOwn(table, key) ? table[key] : undefined
+
 /** Unknown fields are errors (kubectl's strict field validation rejects them too), with a did-you-mean. */
 export function checkShape(o: Obj, field: string, r: Reporter, shape: Shape): void {
   for (const key of Object.keys(o)) {
     if (shape.fields.includes(key) || shape.quiet?.includes(key)) continue
-    const instead = shape.removed?.[key]
+    const instead = own(shape.removed, key)
     if (instead !== undefined) {
       r.error('MD0103', at(field, key), `unknown field "${key}" (no longer in Istio's API; ${instead})`)
       continue
     }
-    const why = shape.ignored?.[key]
+    const why = own(shape.ignored, key)
     if (why !== undefined) {
       if (!absent(o[key])) r.warn('MD0104', at(field, key), why)
       continue
@@ -151,12 +163,34 @@ export function strList(v: unknown, field: string, r: Reporter): string[] {
 
 export function strMap(v: unknown, field: string, r: Reporter): Record<string, string> {
   const o = object(v, field, r)
-  const out: Record<string, string> = {}
+  const entries: [string, string][] = []
   for (const [key, value] of Object.entries(o ?? {})) {
-    if (typeof value === 'string') out[key] = value
+    if (typeof value === 'string') entries.push([key, value])
     else r.error('MD0102', at(field, key), 'must be a string', value)
   }
-  return out
+  return Object.fromEntries(entries) // defines own properties: a `__proto__` key stays a key
+}
+
+/**
+ * Reports each value listed more than once, once: at its second occurrence, with how many times it is
+ * listed. `items` are in order; `key` says when two are the same (e.g. lower-cased).
+ */
+export function checkUnique<T>(
+  items: readonly T[],
+  key: (item: T) => string,
+  report: (item: T, first: T, count: number) => void,
+): void {
+  const seen = new Map<string, { first: T; second?: T; count: number }>()
+  for (const item of items) {
+    const k = key(item)
+    const entry = seen.get(k)
+    if (entry === undefined) seen.set(k, { first: item, count: 1 })
+    else {
+      entry.count++
+      entry.second ??= item
+    }
+  }
+  for (const entry of seen.values()) if (entry.second !== undefined) report(entry.second, entry.first, entry.count)
 }
 
 /** The closest known name within a small edit distance, for "did you mean". */
@@ -166,8 +200,12 @@ export function suggest(input: string, candidates: readonly string[]): string | 
   if (exactish !== undefined) return exactish
   let best: string | undefined
   let bestDistance = Math.max(2, Math.floor(input.length / 4)) + 1
+  const wanted = norm(input)
   for (const c of candidates) {
-    const d = editDistance(norm(input), norm(c))
+    const candidate = norm(c)
+    // The distance is at least the difference in length: skip the O(n·m) table when it cannot win.
+    if (Math.abs(candidate.length - wanted.length) >= bestDistance) continue
+    const d = editDistance(wanted, candidate)
     if (d < bestDistance) {
       best = c
       bestDistance = d

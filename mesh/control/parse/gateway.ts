@@ -4,7 +4,7 @@
  */
 
 import type { GatewayServer, GatewaySpec } from '../types.ts'
-import { absent, bool, checkShape, listOf, object, requiredObject, str, strList, strMap } from './fields.ts'
+import { absent, bool, checkShape, checkUnique, listOf, object, requiredObject, str, strList, strMap } from './fields.ts'
 import { portNumber } from './destination.ts'
 import { checkLabels, dnsLabelProblem, isIPAddress, wildcardDomainProblem } from './names.ts'
 import { at, type Reporter } from './reporter.ts'
@@ -26,11 +26,8 @@ export function gatewaySpec(v: unknown, field: string, r: Reporter): GatewaySpec
   if (absent(o.servers) || (Array.isArray(o.servers) && o.servers.length === 0)) {
     r.error('MD0108', serversField, 'a Gateway needs at least one server')
   }
-  const names = new Set<string>()
-  servers.forEach((s, i) => {
-    const name = s.port.name ?? ''
-    if (names.has(name)) r.error('MD0118', at(at(at(serversField, i), 'port'), 'name'), 'port names in servers must be unique', name)
-    names.add(name)
+  checkUnique(servers.map((s, i) => ({ name: s.port.name ?? '', i })), (s) => s.name, (s, _first, count) => {
+    r.error('MD0118', at(at(at(serversField, s.i), 'port'), 'name'), `port names in servers must be unique${count > 2 ? ` (listed ${count} times)` : ''}`, s.name)
   })
   if (r.errorCount > before) return undefined
   return { selector, servers }

@@ -1,7 +1,10 @@
-/** `metadata`: a name that follows Kubernetes' rules for the kind, and a namespace (default `default`). */
+/**
+ * `metadata`: a name that follows Kubernetes' rules for the kind, a namespace (default `default`), and labels
+ * and annotations that are maps of strings (labels with valid keys and values), as the API server requires.
+ */
 
-import { checkShape, isObj, object, str } from './fields.ts'
-import { dnsLabelProblem, dnsSubdomainProblem } from './names.ts'
+import { checkShape, isObj, object, str, strMap } from './fields.ts'
+import { checkLabels, dnsLabelProblem, dnsSubdomainProblem } from './names.ts'
 import { at, type Reporter } from './reporter.ts'
 
 export interface Meta {
@@ -22,6 +25,10 @@ export function metadata(v: unknown, r: Reporter, nameRule: 'subdomain' | 'label
     return undefined
   }
   checkShape(o, field, r, { fields: KNOWN })
+  // Kubernetes keeps labels and annotations as string maps; anything else is a schema error there too.
+  const labels = strMap(o.labels, at(field, 'labels'), r)
+  checkLabels(labels, at(field, 'labels'), r)
+  strMap(o.annotations, at(field, 'annotations'), r)
   const name = str(o.name, at(field, 'name'), r)
   const namespace = str(o.namespace, at(field, 'namespace'), r) || 'default'
   if (namespace !== undefined) r.identity.namespace = namespace

@@ -42,6 +42,6 @@ export function mirrors(route: Obj, field: string, r: Reporter): HTTPMirror[] | 
     if (dest === undefined || percent === undefined || percent === 0) return undefined
     return { destination: dest, percent }
   })
-  out.push(...list)
+  for (const m of list) out.push(m)
   return r.errorCount > before ? null : out
 }

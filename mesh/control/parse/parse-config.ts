@@ -26,7 +26,7 @@ export function parseConfig(text: string, file: string): ParseResult {
   for (const doc of documents) {
     for (const item of listItems(doc.value)) {
       const result = parseResource(item, doc.source)
-      diagnostics.push(...result.diagnostics)
+      for (const d of result.diagnostics) diagnostics.push(d) // never push(...list): a long list overflows the stack
       if (result.resource !== undefined) resources.push(result.resource)
     }
   }
@@ -65,7 +65,7 @@ export function parseResourceRefs(text: string, file: string): { refs: ResourceR
       const head = header(item, r)
       const meta = head === undefined ? undefined : metadata(head.o.metadata, r, head.info.nameRule)
       if (head !== undefined && meta !== undefined) refs.push({ kind: head.info.kind, ...meta })
-      diagnostics.push(...r.diagnostics().filter((d) => d.level === 'Error'))
+      for (const d of r.diagnostics()) if (d.level === 'Error') diagnostics.push(d)
     }
   }
   return { refs, diagnostics }
@@ -93,32 +93,41 @@ function header(value: unknown, r: Reporter): { info: AnyKindInfo; o: Obj } | un
     r.identity.name = value.metadata.name
     r.identity.namespace = typeof value.metadata.namespace === 'string' && value.metadata.namespace !== '' ? value.metadata.namespace : 'default'
   }
-  if (typeof apiVersion !== 'string' || apiVersion === '') {
-    r.error('MD0004', 'apiVersion', 'is required, e.g. "networking.istio.io/v1"')
+  // A kind meshdojo knows decides which apiVersions are right; a wrong one is an apiVersion error (MD0004).
+  const known = KIND_LIST.find((k) => k.kind === kind)
+  const accepted = known === undefined ? undefined : known.versions.map((v) => `${known.group}/${v}`)
+  if (apiVersion === undefined || apiVersion === null || apiVersion === '') {
+    r.error('MD0004', 'apiVersion', accepted === undefined ? 'is required, e.g. "networking.istio.io/v1"' : `is required: ${kind} needs one of ${accepted.join(', ')}`)
     return undefined
   }
-  const slash = apiVersion.lastIndexOf('/')
-  const group = slash < 0 ? '' : apiVersion.slice(0, slash)
-  const version = apiVersion.slice(slash + 1)
-  const info = KIND_LIST.find((k) => k.kind === kind && k.group === group)
-  if (info === undefined) {
+  if (typeof apiVersion !== 'string') {
+    r.error('MD0004', 'apiVersion', `must be a string${accepted === undefined ? ' like "networking.istio.io/v1"' : `: ${kind} needs one of ${accepted.join(', ')}`}`, apiVersion)
+    return undefined
+  }
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : ''
+  if (known === undefined || OTHER_APIS.get(group)?.has(kind)) {
     r.error('MD0003', 'kind', unsupportedKind(kind, apiVersion))
     return undefined
   }
-  if (!info.versions.includes(version)) {
-    const allowed = info.versions.map((v) => `${info.group}/${v}`).join(', ')
-    r.error('MD0004', 'apiVersion', `${kind} needs one of ${allowed}`, apiVersion)
+  if (!accepted!.includes(apiVersion)) {
+    r.error('MD0004', 'apiVersion', `${kind} needs one of ${accepted!.join(', ')}`, apiVersion)
     return undefined
   }
+  const info = known
   return { info, o: value }
 }
 
+/**
+ * API groups with kinds named like Istio's that are other resources (so a kind error, not an apiVersion
+ * error): the Kubernetes Gateway API's Gateway is not Istio's Gateway with a typo in its apiVersion.
+ */
+const OTHER_APIS: ReadonlyMap<string, ReadonlySet<string>> = new Map([['gateway.networking.k8s.io', new FrozenSet(['Gateway'])]])
+
+/** For a kind meshdojo does not simulate (kinds it does are checked on apiVersion). */
 function unsupportedKind(kind: string, apiVersion: string): string {
   const supported = `supported kinds: ${describeSupportedKinds()}`
   const sameName = KIND_LIST.find((k) => k.kind === kind)
-  if (sameName !== undefined) {
-    return `${kind} of ${apiVersion} is not supported (only ${sameName.group}'s ${kind}); ${supported}`
-  }
+  if (sameName !== undefined) return `${kind} of ${apiVersion} is not supported (only ${sameName.group}'s ${kind}); ${supported}`
   const typo = suggest(kind, KIND_LIST.map((k) => k.kind))
   const hint = typo !== undefined ? `. Did you mean ${typo}?` : WORKLOAD_KINDS.has(kind) ? '. meshdojo runs the Bookinfo workloads itself' : ''
   return `${kind} (${apiVersion}) is not simulated by meshdojo; ${supported}${hint}`

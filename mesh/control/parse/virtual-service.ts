@@ -1,6 +1,6 @@
 /** VirtualService `spec`: hosts, gateways (absent means `mesh`) and the ordered http routes. */
 
-import { hostsOverlap } from '../hosts.ts'
+import { HostIndex } from '../host-index.ts'
 import type { VirtualServiceSpec } from '../types.ts'
 import { absent, checkShape, list, listOf, requiredObject, strList } from './fields.ts'
 import { checkGatewayNames, MESH_GATEWAY } from './gateway-names.ts'
@@ -54,11 +54,41 @@ function checkHosts(hosts: readonly string[], field: string, r: Reporter, applie
     }
   })
   if (!allValid) return
-  for (let i = 0; i < hosts.length; i++) {
-    for (let j = i + 1; j < hosts.length; j++) {
-      if (hostsOverlap(hosts[i]!, hosts[j]!)) {
-        r.error('MD0118', at(field, j), `duplicate hosts in virtual service: ${hosts[i]} & ${hosts[j]}`)
-      }
+  checkDuplicateHosts(hosts, field, r)
+}
+
+/**
+ * Istio's "duplicate hosts in virtual service: a & b": hosts that overlap (equal ignoring case, or covered by
+ * a wildcard). Istio compares every pair; here each entry that overlaps an earlier one is reported once,
+ * naming the earliest, and a host listed many times is reported once with its count. Linear: exact copies
+ * by map, wildcards through a HostIndex.
+ */
+function checkDuplicateHosts(hosts: readonly string[], field: string, r: Reporter): void {
+  const distinct = new Map<string, { first: number; second?: number; count: number }>()
+  hosts.forEach((host, i) => {
+    const key = host.toLowerCase()
+    const entry = distinct.get(key)
+    if (entry === undefined) distinct.set(key, { first: i, count: 1 })
+    else {
+      entry.count++
+      entry.second ??= i
     }
+  })
+  const index = new HostIndex<number>()
+  for (const [key, { first }] of distinct) index.add(key, first)
+  /** Entry index → the earliest entry it overlaps. */
+  const partner = new Map<number, number>()
+  const pair = (a: number, b: number) => {
+    const [early, late] = a < b ? [a, b] : [b, a]
+    const known = partner.get(late)
+    if (known === undefined || early < known) partner.set(late, early)
   }
+  for (const [key, { first }] of distinct) for (const other of index.covering(key)) if (other !== first) pair(first, other)
+  const reports: { at: number; message: string }[] = []
+  for (const { first, second, count } of distinct.values()) {
+    if (second !== undefined) reports.push({ at: second, message: `duplicate hosts in virtual service: ${hosts[first]} & ${hosts[second]} (listed ${count} times)` })
+  }
+  for (const [late, early] of partner) reports.push({ at: late, message: `duplicate hosts in virtual service: ${hosts[early]} & ${hosts[late]}` })
+  reports.sort((a, b) => a.at - b.at)
+  for (const { at: i, message } of reports) r.error('MD0118', at(field, i), message)
 }

@@ -61,10 +61,10 @@ export async function applyCommand(argv: string[], io: CliIO): Promise<number> {
     const query = `?file=${encodeURIComponent(file)}${values['dry-run'] ? '&dryRun=1' : ''}`
     const res = await adminRequest(base, `/apply${query}`, { method: 'POST', body: text, contentType: 'application/yaml' })
     const body = JSON.parse(await res.body.text()) as { changes?: { kind: string; name: string; action: string }[]; warnings?: string[]; errors?: string[]; error?: string }
-    if (res.status === 400) {
+    if (res.status === 400 || res.status === 413) {
       failed = true
       for (const line of body.errors ?? [body.error ?? 'rejected']) io.stderr(line)
-      io.stderr(`${file}: rejected, nothing applied`)
+      io.stderr(`${file}: rejected${res.status === 413 ? ' (too large)' : ''}, nothing applied`)
       continue
     }
     if (res.status !== 200) throw new MeshError('MESH_ADMIN_UNREACHABLE', `the admin API at ${base} answered ${res.status}: ${body.error ?? ''}`)
@@ -135,10 +135,10 @@ export async function analyzeCommand(argv: string[], io: CliIO): Promise<number>
   const resources: IstioResource[] = []
   for (const { text, file } of await readInputs(values.filename ?? [], io)) {
     const parsed = parseConfig(text, file)
-    diagnostics.push(...parsed.diagnostics)
-    resources.push(...parsed.resources)
+    for (const d of parsed.diagnostics) diagnostics.push(d) // loops, not push(...list): long lists overflow the stack
+    for (const r of parsed.resources) resources.push(r)
   }
-  diagnostics.push(...analyzeConfig(resources, { knownServices: KNOWN_SERVICES }))
+  for (const d of analyzeConfig(resources, { knownServices: KNOWN_SERVICES })) diagnostics.push(d)
   const sorted = sortDiagnostics(diagnostics)
   if (sorted.length === 0) {
     io.stdout(`✔ No validation issues found when analyzing ${(values.filename ?? []).join(', ')}.`)
