@@ -59,11 +59,9 @@ class End extends Duplex implements PipeEnd {
     const pending = this.waiting
     this.waiting = undefined
     pending?.()
-    // Like a TCP RST: a peer still reading sees ECONNRESET; one that already ended just closes.
-    if (!this.peer.destroyed) {
-      if (this.peer.readableEnded && this.peer.writableFinished) this.peer.destroy()
-      else this.peer.destroy(Object.assign(new Error(RESET.message), { code: RESET.code }))
-    }
+    // Like closing a TCP socket: the peer still reads what was already sent, then end-of-stream;
+    // whatever it writes from now on fails as a reset.
+    if (!this.peer.destroyed && !this.peer.readableEnded) this.peer.push(null)
     callback(error)
   }
 

@@ -56,4 +56,12 @@ describe('listener', () => {
     expect(bad.text).toMatch(/^internal error in sidecar: /)
     expect(await call(`${url}/ok`)).toMatchObject({ status: 200, text: 'fine' })
   })
+
+  test('request headers up to Envoy\'s 60 KiB pass; past it the answer is 431', async () => {
+    const url = await listen(async (req) => ({ status: 200, headers: {}, body: String(req.path.length) }))
+    const ok = await call(`${url}/q?${'a'.repeat(30 * 1024)}`)
+    expect(ok).toMatchObject({ status: 200, text: String(30 * 1024 + 3) })
+    const big = await call(`${url}/q?${'a'.repeat(100 * 1024)}`)
+    expect(big.status).toBe(431)
+  })
 })

@@ -56,7 +56,8 @@ export interface Listener {
 }
 
 export async function startListener(options: ListenerOptions): Promise<Listener> {
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+  // Envoy's limit on request headers (URL included) is 60 KiB; Node's default is 16.
+  const server = http.createServer({ keepAliveTimeout: 65_000, maxHeaderSize: MAX_REQUEST_HEADERS_BYTES }, (req, res) => {
     serve(req, res, options).catch((err) => {
       // A bug in a filter must cost one request, never the process.
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' })
@@ -72,7 +73,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     socket.once('close', () => sockets.delete(socket))
   }
   server.on('connection', track)
-  server.on('clientError', (_err, socket) => socket.destroy())
+  server.on('clientError', (err: Error & { code?: string }, socket) => rejectMalformed(err, socket))
   const entrance = inProcessEntrance(server)
   const connect = () => entrance.connect()
   const closeAll = () => {
@@ -114,6 +115,24 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
         closeAll()
       }),
   }
+}
+
+/** Envoy's default `max_request_headers_kb`. */
+const MAX_REQUEST_HEADERS_BYTES = 60 * 1024
+
+/**
+ * A request Node's strict parser refused (duplicate or conflicting Content-Length and
+ * Transfer-Encoding, a bad header name, NUL, obs-fold, headers past the limit) gets the answer Envoy's
+ * codec gives, 400 or 431, and the connection is closed: nothing after it is read, so nothing can be
+ * smuggled behind it.
+ */
+function rejectMalformed(err: Error & { code?: string }, socket: import('node:stream').Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy()
+    return
+  }
+  const [status, text] = err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request']
+  socket.end(`HTTP/1.1 ${status} ${text}\r\ncontent-length: ${text.length}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${text}`)
 }
 
 /** Listens, rejecting with the node error (EADDRINUSE carries `.code`) instead of emitting it. */
