@@ -34,7 +34,7 @@ export function scenarioLoader(options: { schemaFile?: string } = {}): ScenarioL
     }
     if (source.errors.length > 0) {
       // The line and column, and yaml's message only when it quotes nothing from the file.
-      const problem = (e: YamlSource['errors'][number]): ScenarioProblem => ({ file, field: '', line: e.line, column: e.column, message: quotesNothing(e.message) ? `not valid YAML: ${e.message}` : 'not valid YAML' })
+      const problem = (e: YamlSource['errors'][number]): ScenarioProblem => ({ file, field: '', line: e.line, column: e.column, message: e.code !== 'MD0001' || quotesNothing(e.message) ? `not valid YAML: ${e.message}` : 'not valid YAML' })
       throw new ScenarioInvalidError(source.errors.map(problem))
     }
     const schemaProblems = check(source.value)

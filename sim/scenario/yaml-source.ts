@@ -11,7 +11,8 @@ export interface YamlSource {
   /** Plain data (undefined when the text is not YAML at all, or breaks a limit). */
   readonly value: unknown
   /** YAML syntax errors and broken limits, each with its 1-based line and column. */
-  readonly errors: ReadonlyArray<{ readonly message: string; readonly line: number; readonly column: number }>
+  /** `code` MD0001 is the YAML library's own message, which may quote the text; the others are meshdojo's words. */
+  readonly errors: ReadonlyArray<{ readonly code: string; readonly message: string; readonly line: number; readonly column: number }>
   /** Line and column of the node at `path` (or of `key` inside it), when present. */
   locate(path: readonly (string | number)[], key?: string): { line: number; column: number } | undefined
 }
@@ -33,7 +34,7 @@ export function readYamlSource(text: string): YamlSource {
   const problems = [...(read.documents[0]?.problems ?? []), ...(read.stop === undefined ? [] : [read.stop])]
   const errors = problems
     .filter((p) => p.level === 'Error')
-    .map((p) => ({ message: read.stop === p && p.code === 'MD0008' ? 'a scenario file holds one YAML document; remove the second "---"' : message(p), ...pos(p.offset) }))
+    .map((p) => ({ code: p.code, message: read.stop === p && p.code === 'MD0008' ? 'a scenario file holds one YAML document; remove the second "---"' : message(p), ...pos(p.offset) }))
   const at = (offset: number | undefined) => {
     if (offset === undefined) return undefined
     const p = lineCounter.linePos(offset)

@@ -295,14 +295,14 @@ class Converter {
 
   #alias(name: string, node: Node | { range?: readonly number[] | null }): Converted {
     const target = this.#anchors.get(name)
-    if (target === undefined) return this.#error('MD0011', `alias *${name} refers to no anchor &${name} before it`, node)
+    if (target === undefined) return this.#error('MD0011', 'an alias (*name) refers to no anchor (&name) defined before it', node)
     const resolved = this.#resolved.get(target)
-    if (resolved === undefined) return this.#error('MD0011', `alias *${name} is inside the node it refers to; YAML recursion cannot be represented`, node)
+    if (resolved === undefined) return this.#error('MD0011', 'an alias (*name) is inside the node its anchor names; YAML recursion cannot be represented', node)
     const budget = this.#budget
     budget.aliases++
     budget.aliasedValues += resolved.count
     if (budget.aliases > CONFIG_LIMITS.maxAliases) {
-      return this.#limit(`more than ${CONFIG_LIMITS.maxAliases} alias references (*${name}) in one ${this.#per}`, node)
+      return this.#limit(`more than ${CONFIG_LIMITS.maxAliases} alias references in one ${this.#per}`, node)
     }
     if (budget.aliasedValues > CONFIG_LIMITS.maxAliasedValues) {
       return this.#limit(`aliases expand to more than ${CONFIG_LIMITS.maxAliasedValues} values in one ${this.#per} (the limit that stops "billion laughs" YAML bombs)`, node)
@@ -324,7 +324,7 @@ class Converter {
     if (tag !== undefined) {
       const fits = SCALAR_TAGS.get(tag)
       if (fits === undefined) return this.#error('MD0011', `YAML tag ${shortTag(tag)} ${UNSUPPORTED}`, node)
-      if (!fits(v)) return this.#error('MD0011', `${shortTag(tag)} ${JSON.stringify(written.slice(0, 40))} is not a valid ${shortTag(tag).slice(2)}`, node)
+      if (!fits(v)) return this.#error('MD0011', `this value is not a valid ${shortTag(tag).slice(2)} (${shortTag(tag)})`, node)
     }
     if (typeof v === 'number' && !Number.isFinite(v)) {
       return this.#error('MD0101', `must be a finite number (JSON has no NaN or Infinity), got ${written.slice(0, 40)}`, node)
