@@ -95,7 +95,7 @@ ${STEP}    actions:
 describe('demo --config names the file and the line of an error, never its content', () => {
   test.each([
     ['invalid YAML', `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  token: |${FILE_CANARY}\n    x\n`, /YAML syntax error at line 4, column \d+/],
-    ['an undefined alias', `apiVersion: networking.istio.io/v1\ntoken: *${FILE_CANARY}\n`, /\[MD0011\] an alias \(\*name\) refers to no anchor/],
+    ['an undefined alias', `apiVersion: networking.istio.io/v1\ntoken: *${FILE_CANARY}\n`, /\[MD0011\] token: an alias \(\*name\) refers to no anchor/],
     ['a dotenv line', `API_TOKEN=${FILE_CANARY}\n`, /\[MD0002\] a document must be a Kubernetes object/],
     ['a bad value', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\nspec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: reviews}\n      weight: ' + FILE_CANARY + '\n', /spec\.http\[0\]\.route\[0\]\.weight: must be/],
   ])('%s', async (_what, text, error) => {
