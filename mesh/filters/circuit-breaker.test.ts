@@ -50,25 +50,8 @@ describe('circuit breaker (connectionPool)', () => {
     expect(await settle(handler(get('/')))).toBeInstanceOf(UpstreamFailure)
   })
 
-  test('with maxRequestsPerConnection 1 a queued request keeps its queue slot while reconnecting', async () => {
-    const clock = new ManualClock()
-    const state = new BreakerState(breakerLimits({ tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1, maxRequestsPerConnection: 1 } }), clock)
-    const upstream = heldUpstream()
-    const handler = circuitBreaker(state, clock)(upstream.handler)
-    const a = settle(handler(get('/')))
-    void settle(handler(get('/')))
-    await clock.advance(100) // the first request holds its connection for 100 ms: reconnecting takes 5
-    upstream.waiting[0]!()
-    await a
-    // The first client is back at once, but the queued request is still waiting for its new connection.
-    await clock.advance(4)
-    expect(upstream.waiting).toHaveLength(1)
-    await clock.advance(1)
-    expect(upstream.waiting).toHaveLength(2)
-    expect(state.pending).toBe(0)
-  })
-
-  test('an overflow during the reconnect window ends it: one reconnect costs at most one 503', async () => {
+  /** Istio's task's limits; one request held 100 ms then answered, one queued behind it: the reconnect window (5 ms) is open. */
+  async function reconnecting() {
     const clock = new ManualClock()
     const state = new BreakerState(breakerLimits({ tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1, maxRequestsPerConnection: 1 } }), clock)
     const upstream = heldUpstream()
@@ -78,6 +61,21 @@ describe('circuit breaker (connectionPool)', () => {
     await clock.advance(100)
     upstream.waiting[0]!()
     await a
+    return { clock, state, upstream, handler }
+  }
+
+  test('with maxRequestsPerConnection 1 a queued request keeps its queue slot while reconnecting', async () => {
+    const { clock, state, upstream } = await reconnecting()
+    // The first client is back at once, but the queued request is still waiting for its new connection.
+    await clock.advance(4)
+    expect(upstream.waiting).toHaveLength(1)
+    await clock.advance(1)
+    expect(upstream.waiting).toHaveLength(2)
+    expect(state.pending).toBe(0)
+  })
+
+  test('an overflow during the reconnect window ends it: one reconnect costs at most one 503', async () => {
+    const { clock, state, upstream, handler } = await reconnecting()
     // The first client is back before the new connection is up: its request finds the queue slot taken.
     expect(await settle(handler(get('/')))).toBeInstanceOf(UpstreamFailure)
     await Promise.resolve()
