@@ -1,5 +1,5 @@
 /**
- * `POST /workloads/:name/trace-propagation` with `on=true|false` (query, form, JSON or plain body):
+ * `POST /workloads/:name/trace-propagation` with `on=true|false` (query string, or a JSON body; form and plain-text bodies are refused as a web page could send them, see local-only.ts):
  * makes a workload's app forget (or remember) to forward trace headers, so its downstream calls
  * start new traces: Istio's "why is my trace broken" lesson. Mutations are POST only, as in Envoy's admin.
  */
