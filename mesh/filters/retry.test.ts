@@ -98,6 +98,17 @@ describe('retry', () => {
     expect(counters.get('upstream_rq_retry_overflow')).toBe(1)
   })
 
+  test("a retry the budget refuses flags UO (Envoy's UpstreamOverflow) and returns that try's answer", async () => {
+    const answered = stubUpstream(503)
+    const { result, req } = await run(policy(3, ['5xx']), answered, retryBudget(0))
+    expect(result).toMatchObject({ status: 503, body: 'status 503' })
+    expect([...req.info.flags]).toEqual(['UO'])
+    const failed = stubUpstream('connect-failure')
+    const reset = await run(policy(3, ['connect-failure']), failed, retryBudget(0))
+    expect(reset.result).toMatchObject({ kind: 'connect-failure' }) // becomes the try's own local reply (UF), UO added
+    expect([...reset.req.info.flags]).toEqual(['UO'])
+  })
+
   test('backoff is fully jittered and capped at 10 × base', () => {
     expect(backoffMs(1, 25, () => 0.999)).toBe(24)
     expect(backoffMs(2, 25, () => 0.999)).toBe(74)

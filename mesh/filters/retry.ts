@@ -64,7 +64,9 @@ export function retry(
           return unwrap(outcome)
         }
         if (!deps.budget.tryAcquire()) {
+          // Envoy's router on RetryStatus::NoOverflow: flag UpstreamOverflow, answer with this try's outcome.
           deps.counters?.inc('upstream_rq_retry_overflow')
+          req.info.flags.add('UO')
           return unwrap(outcome)
         }
         try {
