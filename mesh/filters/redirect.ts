@@ -4,6 +4,7 @@ import type { HTTPDirectResponse, HTTPRedirect, StringMatch } from '../control/t
 import { pathOnly } from './route-match.ts'
 
 export function redirect(spec: HTTPRedirect, listenerPort: number, matchedUri?: StringMatch): Handler {
+  const uriHasQuery = spec.uri?.includes('?') ?? false
   return async function redirectHandler(req) {
     const [host, requestPort] = req.authority.split(':')
     const scheme = spec.scheme ?? req.scheme
@@ -15,8 +16,9 @@ export function redirect(spec: HTTPRedirect, listenerPort: number, matchedUri?: 
     const original = pathOnly(req.path)
     const prefix = matchedUri?.kind === 'prefix' ? matchedUri.value : ''
     const path = spec.uri ?? (spec.prefixRewrite !== undefined && original.startsWith(prefix) ? spec.prefixRewrite + original.slice(prefix.length) : original)
-    const query = spec.uri ? '' : req.path.slice(original.length)
-    const location = `${scheme}://${authority}${port && port !== defaultPort ? `:${port}` : ''}${path}${query}`
+    // Envoy keeps the request's query (Istio never sets strip_query) unless the new uri has its own.
+    const query = uriHasQuery ? '' : req.path.slice(original.length)
+    const location = `${scheme}://${authority}${port && port !== defaultPort ? `:${port}` : ''}${path.startsWith('/') ? '' : '/'}${path}${query}`
     req.info.details = 'via_route_redirect'
     return localReply(spec.redirectCode, '', { location })
   }

@@ -45,10 +45,12 @@ describe('rewrite', () => {
 })
 
 describe('redirect and direct response', () => {
-  test('redirect defaults to 301 and replaces the path', async () => {
+  test('redirect defaults to 301 and replaces the path, keeping the query (Envoy strips it only with strip_query)', async () => {
     const res = await redirect({ uri: '/v2/page', redirectCode: 301 }, 9080)(get('/old?x=1', {}, 'bookinfo.local:9080'))
     expect(res.status).toBe(301)
-    expect(res.headers.location).toBe('http://bookinfo.local:9080/v2/page')
+    expect(res.headers.location).toBe('http://bookinfo.local:9080/v2/page?x=1')
+    const own = await redirect({ uri: '/v2/page?y=2', redirectCode: 301 }, 9080)(get('/old?x=1', {}, 'bookinfo.local:9080'))
+    expect(own.headers.location).toBe('http://bookinfo.local:9080/v2/page?y=2') // a uri with its own query replaces the request's
   })
   test('direct response answers locally', async () => {
     const res = await directResponse({ status: 503, body: 'maintenance' })(get('/'))
