@@ -27,7 +27,11 @@ export interface StreamInfo {
   readonly flags: Set<ResponseFlag>
   /** Envoy's %RESPONSE_CODE_DETAILS%, e.g. `via_upstream`, `fault_filter_abort`. */
   details: string
-  /** The VirtualService route that matched, as `<vs>.<namespace>` plus index; empty if none. */
+  /**
+   * Envoy's route name (%ROUTE_NAME%): as Istio names it, the HTTPRoute's `name`, plus `.<match name>`
+   * when the matching block has one; `default` for a route Istio builds without a VirtualService;
+   * empty for an unnamed route or no route at all (logged `-`).
+   */
   routeName: string
   /** Envoy cluster name: `outbound|9080|v1|reviews.default.svc.cluster.local`. */
   cluster: string
@@ -43,6 +47,8 @@ export interface StreamInfo {
   mirrored: boolean
   /** `x-request-id`, as received or as the first proxy generated it. */
   requestId: string
+  /** X-Forwarded-For as this proxy forwarded it, when it appended to it (the gateway); '' otherwise. */
+  forwardedFor: string
   /** The span this sidecar created for the request (client span outbound, server span inbound). */
   span: SpanContext | undefined
   /**
@@ -182,6 +188,7 @@ export function newStreamInfo(startMs: number): StreamInfo {
     attempts: 0,
     mirrored: false,
     requestId: '',
+    forwardedFor: '',
     span: undefined,
     peerPrincipal: '',
     requestedServerName: '',

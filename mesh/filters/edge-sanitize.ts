@@ -3,7 +3,8 @@
  * `use_remote_address`, as Istio configures gateways): every `x-envoy-*` request header, which
  * would let a caller set its own timeout (`x-envoy-upstream-rq-timeout-ms: 1`), retries or a peer
  * identity, and `x-forwarded-client-cert`, which only a proxy may write. Sidecars keep honouring
- * such headers from their own app, which is inside the mesh.
+ * such headers from their own app, which is inside the mesh. It runs first among the edge filters:
+ * the caller's `x-envoy-external-address` goes here, and edgeForwarded then sets the real one.
  */
 import type { Filter, HeaderMap } from '../filter.ts'
 

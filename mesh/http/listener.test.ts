@@ -10,8 +10,8 @@ afterEach(async () => {
   for (const l of open.splice(0)) await l.close()
 })
 
-async function listen(handler: Handler, onComplete?: (e: Exchange) => void): Promise<string> {
-  const listener = await startListener({ handler, clock: systemClock(), onComplete })
+async function listen(handler: Handler, onComplete?: (e: Exchange) => void, serverName?: string): Promise<string> {
+  const listener = await startListener({ handler, clock: systemClock(), onComplete, serverName })
   open.push(listener)
   return `http://${listener.address}`
 }
@@ -63,5 +63,17 @@ describe('listener', () => {
     expect(ok).toMatchObject({ status: 200, text: String(30 * 1024 + 3) })
     const big = await call(`${url}/q?${'a'.repeat(100 * 1024)}`)
     expect(big.status).toBe(431)
+  })
+
+  test('server_name overwrites the upstream\'s own server header (OVERWRITE), on local replies too; without one nothing is added', async () => {
+    const handler: Handler = async (req) =>
+      req.path === '/throw' ? Promise.reject(new Error('bug')) : { status: 200, headers: { server: 'gunicorn' }, body: 'fine' }
+    const named = await listen(handler, undefined, 'istio-envoy')
+    expect((await call(`${named}/`)).headers.server).toBe('istio-envoy')
+    expect((await call(`${named}/throw`)).headers.server).toBe('istio-envoy')
+    const big = await call(`${named}/q?${'a'.repeat(100 * 1024)}`)
+    expect(big).toMatchObject({ status: 431, headers: { server: 'istio-envoy' } })
+    const plain = await listen(handler)
+    expect((await call(`${plain}/`)).headers.server).toBe('gunicorn')
   })
 })

@@ -41,6 +41,11 @@ export interface ListenerOptions {
   readonly private?: boolean
   /** Accept mTLS (PeerAuthentication); absent: plain HTTP only, with no per-connection work added. */
   readonly tls?: InboundTls
+  /**
+   * The HCM's `server_name`: every response, local replies included, carries it as `server`,
+   * replacing the upstream's own (`server_header_transformation: OVERWRITE`, Istio's setting).
+   */
+  readonly serverName?: string
 }
 
 export interface Listener {
@@ -60,7 +65,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   const server = http.createServer({ keepAliveTimeout: 65_000, maxHeaderSize: MAX_REQUEST_HEADERS_BYTES }, (req, res) => {
     serve(req, res, options).catch((err) => {
       // A bug in a filter must cost one request, never the process.
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' })
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain', ...(options.serverName ? { server: options.serverName } : {}) })
       res.end(`internal error in sidecar: ${(err as Error).message}`)
     })
   })
@@ -73,7 +78,8 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     socket.once('close', () => sockets.delete(socket))
   }
   server.on('connection', track)
-  server.on('clientError', (err: Error & { code?: string }, socket) => rejectMalformed(err, socket))
+  const serverLine = options.serverName ? `server: ${options.serverName}\r\n` : ''
+  server.on('clientError', (err: Error & { code?: string }, socket) => rejectMalformed(err, socket, serverLine))
   const entrance = inProcessEntrance(server)
   const connect = () => entrance.connect()
   const closeAll = () => {
@@ -126,13 +132,13 @@ const MAX_REQUEST_HEADERS_BYTES = 60 * 1024
  * codec gives, 400 or 431, and the connection is closed: nothing after it is read, so nothing can be
  * smuggled behind it.
  */
-function rejectMalformed(err: Error & { code?: string }, socket: import('node:stream').Duplex): void {
+function rejectMalformed(err: Error & { code?: string }, socket: import('node:stream').Duplex, serverLine: string): void {
   if (err.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy()
     return
   }
   const [status, text] = err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request']
-  socket.end(`HTTP/1.1 ${status} ${text}\r\ncontent-length: ${text.length}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${text}`)
+  socket.end(`HTTP/1.1 ${status} ${text}\r\ncontent-length: ${text.length}\r\ncontent-type: text/plain\r\n${serverLine}connection: close\r\n\r\n${text}`)
 }
 
 /** Listens, rejecting with the node error (EADDRINUSE carries `.code`) instead of emitting it. */
@@ -171,7 +177,8 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, option
     method: req.method ?? 'GET',
     path: req.url ?? '/',
     authority: req.headers.host ?? '',
-    scheme: 'http',
+    // Envoy's :scheme for HTTP/1 follows the connection: https over (m)TLS.
+    scheme: peer ? 'https' : 'http',
     headers: withoutHopByHop(req.headers),
     body,
     cancel: downstream,
@@ -187,6 +194,7 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, option
     response = { status: 500, headers: { 'content-type': 'text/plain' }, body: `internal error: ${(err as Error).message}` }
   }
   const headers = withoutHopByHop(response.headers)
+  if (options.serverName) headers.server = options.serverName
   let responseBytes = 0
   const complete = () => {
     finished = true

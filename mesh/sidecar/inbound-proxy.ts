@@ -11,7 +11,10 @@ import { compose, withHeaders, type Filter, type Handler, type MeshRequest } fro
 import { startListener, type Listener } from '../http/listener.ts'
 import { openInProcessPool, openPool, sendUpstream } from '../http/upstream-pool.ts'
 import { localReplies } from '../filters/local-reply.ts'
+import { forwardedProto } from '../filters/forwarded-for.ts'
+import { requestId } from '../filters/request-id.ts'
 import { tracing } from '../filters/tracing.ts'
+import { DEFAULT_ROUTE_NAME } from './route-table.ts'
 import { UNKNOWN_WORKLOAD, type WorkloadRef } from '../telemetry/record.ts'
 import { fqdnOf } from '../control/registry.ts'
 import type { ConfigFeed } from './config-feed.ts'
@@ -75,13 +78,15 @@ export async function startInboundProxy(
   const identify: Filter = (next) =>
     function inboundInfoFilter(req) {
       req.info.cluster = cluster
+      req.info.routeName = DEFAULT_ROUTE_NAME // Istio's one inbound route
       req.info.destinationService = service
       req.info.destinationWorkload = self.name
       req.info.destinationVersion = self.version
       req.info.mirrored = /-shadow(:\d+)?$/.test(req.authority)
       return next(req)
     }
-  const base: Filter[] = [localReplies(), identify, tracing()]
+  // As on every HCM: XFF untouched (use_remote_address: false), a missing x-forwarded-proto and x-request-id set.
+  const base: Filter[] = [localReplies(), identify, forwardedProto(), requestId(deps.random.stream(`${self.name}/inbound/request-id`)), tracing()]
   const policy = new InboundPolicy({ namespace: self.namespace, labels: self.labels, port: options.servicePort }, deps.clock)
   let chain: Handler = compose([...base, ...(options.filters ?? [])], toApp)
   const rebuild = () => {
@@ -99,6 +104,7 @@ export async function startInboundProxy(
     handler,
     clock: deps.clock,
     ...(cert ? { tls: deps.security!.inboundTls(self, options.servicePort, cert) } : {}),
+    serverName: 'istio-envoy', // Istio's server_name for sidecar inbound listeners
     onComplete: (exchange) => {
       const { request } = exchange
       const secured = request.info.peerPrincipal !== ''

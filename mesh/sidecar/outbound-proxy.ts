@@ -9,6 +9,8 @@ import type { RandomSource } from '../random.ts'
 import type { ServiceRegistry } from '../control/registry.ts'
 import { startListener, type Listener } from '../http/listener.ts'
 import { localReplies } from '../filters/local-reply.ts'
+import { forwardedProto } from '../filters/forwarded-for.ts'
+import { requestId } from '../filters/request-id.ts'
 import { tracing } from '../filters/tracing.ts'
 import type { TelemetrySink, WorkloadRef } from '../telemetry/record.ts'
 import { UNKNOWN_WORKLOAD } from '../telemetry/record.ts'
@@ -34,7 +36,10 @@ export interface ProxyDeps {
 
 export interface OutboundOptions {
   readonly kind: ProxyIdentity['kind']
-  /** Filters before routing, after local replies (the gateway adds request-id generation). */
+  /**
+   * The gateway's header handling for callers outside the mesh (sanitizing, use_remote_address's
+   * XFF), after local replies and before request-id generation. Gateways only.
+   */
   readonly edgeFilters?: readonly Filter[]
   readonly port?: number
   readonly host?: string
@@ -66,7 +71,18 @@ export async function startOutboundProxy(self: WorkloadIdentity, deps: ProxyDeps
     })
   }
   const router = (req: MeshRequest) => table!.route(req)
-  const handler = compose([localReplies(), ...(options.edgeFilters ?? []), tracing(), announcePeer(self)], router)
+  const handler = compose(
+    [
+      localReplies(),
+      // A sidecar forwards XFF as its app sent it (use_remote_address: false); the gateway's edge filters append to it.
+      ...(options.kind === 'gateway' ? (options.edgeFilters ?? []) : [forwardedProto()]),
+      // Every HCM gives a request without an x-request-id one (one stream per proxy: a workload name runs one per mesh).
+      requestId(deps.random.stream(`${self.name}/request-id`)),
+      tracing(),
+      announcePeer(self),
+    ],
+    router,
+  )
   const source = workloadRef(self)
   const authenticatedSource = workloadRef(self, true)
   const listener = await startListener({
@@ -75,6 +91,8 @@ export async function startOutboundProxy(self: WorkloadIdentity, deps: ProxyDeps
     host: options.host,
     port: options.port ?? 0,
     private: options.private,
+    // Istio's server_name: `istio-envoy` on gateways, Envoy's default `envoy` on sidecar outbound listeners.
+    serverName: options.kind === 'gateway' ? 'istio-envoy' : 'envoy',
     onComplete: (exchange) => {
       const { info } = exchange.request
       const destination = destinationRef(info.destinationWorkload, info.destinationService, deps.directory)

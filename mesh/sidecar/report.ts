@@ -33,7 +33,8 @@ export function report(
     responseBytes: exchange.responseBytes,
     requestId: info.requestId,
     userAgent: headerValue(headers, 'user-agent') ?? '',
-    forwardedFor: headerValue(headers, 'x-forwarded-for') ?? '',
+    // %REQ(X-FORWARDED-FOR)% reads the request as the proxy forwarded it: the gateway's appended XFF.
+    forwardedFor: info.forwardedFor || (headerValue(headers, 'x-forwarded-for') ?? ''),
     upstreamHost: info.upstreamHost,
     upstreamCluster: info.cluster,
     routeName: info.routeName,

@@ -12,7 +12,7 @@ import { EMPTY_CONFIG } from './config-feed.ts'
 import { UpstreamFailure } from '../upstream-failure.ts'
 import { bodyText, get } from '../../test/support/requests.ts'
 import { ClusterManager } from './cluster-manager.ts'
-import { compileRouteTable, routeRandoms, type ProxyIdentity } from './route-table.ts'
+import { compileRouteTable, routeName, routeRandoms, type ProxyIdentity } from './route-table.ts'
 
 const SELF: ProxyIdentity = { kind: 'sidecar', workload: 'client-v1', namespace: 'default', labels: { app: 'client', version: 'v1' } }
 
@@ -84,5 +84,48 @@ describe('sidecar route table: default routes', () => {
     const table = compile()
     await app('reviews')
     expect(await call(table, 'reviews:9080')).toBe('reviews')
+  })
+})
+
+describe('virtual host choice, as Envoy: exact, then the longest suffix wildcard, then *', () => {
+  const registry = new ServiceRegistry()
+  registry.addService('details', 9080)
+  const vs = (name: string, hosts: string[], status: number, gateways = '') =>
+    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ${name}}\nspec: {hosts: ${JSON.stringify(hosts)}, ${gateways}http: [{directResponse: {status: ${status}}}]}\n---\n`
+  const table = (self: ProxyIdentity, yaml: string) => {
+    const store = new ConfigStore({ knownServices: () => new Set(['details.default.svc.cluster.local']) })
+    store.applyText(yaml, 'vs.yaml')
+    const clusters = new ClusterManager(self.workload, registry, { clock: systemClock(), random: randomSource(3) })
+    return compileRouteTable(store.snapshot(), self, { clock: systemClock(), randoms: routeRandoms(randomSource(3), self.workload), registry, clusters, listenerPort: 8080 })
+  }
+  const status = async (t: ReturnType<typeof table>, authority: string) => (await t.route(get('/', {}, authority))).status
+
+  test('gateway: a *.test.local VirtualService beats an older *, an exact host beats both', async () => {
+    const gateway: ProxyIdentity = { kind: 'gateway', workload: 'istio-ingressgateway', namespace: 'istio-system', labels: { istio: 'ingressgateway' } }
+    const gw = 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: gw}\nspec: {selector: {istio: ingressgateway}, servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: ["*"]}]}\n---\n'
+    const bound = 'gateways: [gw], '
+    const t = table(gateway, gw + vs('all', ['*'], 201, bound) + vs('test-local', ['*.test.local'], 202, bound) + vs('deep', ['*.b.test.local'], 203, bound) + vs('one', ['a.test.local'], 204, bound))
+    expect(await status(t, 'a.test.local')).toBe(204)
+    expect(await status(t, 'x.test.local')).toBe(202)
+    expect(await status(t, 'X.B.Test.Local:8080')).toBe(203)
+    expect(await status(t, 'bookinfo.example.com')).toBe(201)
+  })
+
+  test('sidecar: the longest wildcard wins whatever the order, and covers a known service before its default route', async () => {
+    const t = table(SELF, vs('wide', ['*.local'], 201) + vs('narrow', ['*.test.local'], 202) + vs('namespace', ['*.default.svc.cluster.local'], 203))
+    expect(await status(t, 'x.test.local')).toBe(202)
+    expect(await status(t, 'example.local')).toBe(201)
+    expect(await status(t, 'details:9080')).toBe(203)
+  })
+})
+
+describe('route names, as Istio builds them', () => {
+  test('<route>.<match>, the route name alone, .<match>, or empty', () => {
+    const route = (name?: string) => ({ name, match: [], route: [], mirrors: [] })
+    const block = (name?: string) => ({ name, headers: [], withoutHeaders: [], queryParams: [] }) as unknown as Parameters<typeof routeName>[1]
+    expect(routeName(route('r'), block('m'))).toBe('r.m')
+    expect(routeName(route('r'), block())).toBe('r')
+    expect(routeName(route(), block('m'))).toBe('.m')
+    expect(routeName(route(), undefined)).toBe('')
   })
 })

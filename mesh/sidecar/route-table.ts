@@ -1,8 +1,9 @@
 /**
  * Compiles one config snapshot into the routes one proxy uses (Envoy's RDS): for a sidecar, the
  * VirtualServices bound to `mesh` keyed by host, plus a default route for every known service; for
- * a gateway, the VirtualServices bound to Gateways that select it. The first matching route wins;
- * a known host with no matching route answers 404 (NR).
+ * a gateway, the VirtualServices bound to Gateways that select it. The virtual host is chosen as
+ * Envoy does (exact domain, then the longest suffix wildcard, then `*`), the first matching route
+ * wins, and a known host with no matching route answers 404 (NR).
  */
 import type { Clock } from '../clock.ts'
 import { compose, type Filter, type Handler, type MeshRequest, type MeshResponse } from '../filter.ts'
@@ -81,13 +82,19 @@ export function compileRouteTable(snapshot: ConfigSnapshot, self: ProxyIdentity,
   const hosts = self.kind === 'gateway' ? gatewayHosts(snapshot, self, ctx) : sidecarHosts(snapshot, ctx)
   deps.clusters.commit()
   const exact = new Map<string, VirtualHost>()
-  const wildcard: VirtualHost[] = []
+  const wildcards: { suffix: string; vh: VirtualHost }[] = []
   for (const vh of hosts) {
     for (const pattern of vh.patterns) {
-      if (pattern.includes('*')) wildcard.push(vh)
-      else if (!exact.has(pattern)) exact.set(pattern, vh)
+      const p = pattern.toLowerCase()
+      if (p.startsWith('*')) wildcards.push({ suffix: p.slice(1), vh })
+      else if (!exact.has(p)) exact.set(p, vh)
     }
   }
+  // Envoy's order after the exact domains: the longest suffix first, `*` (the empty suffix) last;
+  // a stable sort keeps the oldest VirtualService first among equal patterns. (Envoy's prefix
+  // wildcards, `foo.*`, cannot come from Istio: a VirtualService host may only start with `*`.)
+  wildcards.sort((a, b) => b.suffix.length - a.suffix.length)
+  const wildcardFor = (fqdn: string) => wildcards.find((w) => fqdn.endsWith(w.suffix))?.vh
   // A sidecar answers for every known service; each service's default virtual host is made the
   // first time it is called (a sidecar calls few of the mesh's services: N² entries otherwise).
   const defaultHost = (fqdn: string): VirtualHost | undefined => {
@@ -98,22 +105,27 @@ export function compileRouteTable(snapshot: ConfigSnapshot, self: ProxyIdentity,
     return vh
   }
   const listenerPort = deps.listenerPort
-  // A proxy sees few distinct authorities: resolve each once per table, not per request.
-  const resolved = new Map<string, { fqdn: string; port: number | undefined }>()
+  // Exact domains, then wildcards; a known service a wildcard VirtualService covers takes its routes
+  // (Istio gives the service's virtual host that VirtualService's routes), others their default.
+  const virtualHost = (fqdn: string) => exact.get(fqdn) ?? wildcardFor(fqdn) ?? defaultHost(fqdn)
+  // A proxy sees few distinct authorities: resolve each, and its virtual host, once per table.
+  // A host found no virtual host is looked up again: a service may be registered after this push.
+  const resolved = new Map<string, { fqdn: string; port: number | undefined; vh: VirtualHost | undefined }>()
   const resolve = (authority: string) => {
     let r = resolved.get(authority)
     if (!r) {
       if (resolved.size >= MAX_RESOLVED_AUTHORITIES) resolved.clear()
-      r = { fqdn: authorityToFqdn(authority), port: portOf(authority) }
+      r = { fqdn: authorityToFqdn(authority), port: portOf(authority), vh: undefined }
       resolved.set(authority, r)
     }
+    r.vh ??= virtualHost(r.fqdn)
     return r
   }
   return {
     route(req) {
       const authority = resolve(req.authority)
       const fqdn = authority.fqdn
-      const vh = exact.get(fqdn) ?? defaultHost(fqdn) ?? wildcard.find((w) => w.patterns.some((p) => hostMatches(p, fqdn)))
+      const vh = authority.vh
       if (!vh) return Promise.reject(new UpstreamFailure('no-route'))
       // Envoy knows the destination when the route matches, before any filter (a fault) answers.
       if (self.kind === 'sidecar') req.info.destinationService = fqdn
@@ -202,14 +214,13 @@ class CompileContext {
     if (!bound(vs.spec.gateways) && !vs.spec.http.some((r) => r.match.some((m) => m.gateways && bound(m.gateways)))) return undefined
     const entries: RouteEntry[] = []
     vs.spec.http.forEach((route, index) => {
-      const name = route.name ?? `${vs.meta.name}.${vs.meta.namespace}`
       if (route.match.length === 0) {
-        if (bound(vs.spec.gateways)) entries.push({ matches: always, handler: this.routeHandler(vs, route, index, name, undefined) })
+        if (bound(vs.spec.gateways)) entries.push({ matches: always, handler: this.routeHandler(vs, route, index, routeName(route, undefined), undefined) })
         return
       }
       for (const block of route.match) {
         if (!this.appliesHere(block, vs, bound)) continue
-        entries.push({ matches: compileMatch(block), handler: this.routeHandler(vs, route, index, name, block) })
+        entries.push({ matches: compileMatch(block), handler: this.routeHandler(vs, route, index, routeName(route, block), block) })
       }
     })
     return entries
@@ -224,7 +235,7 @@ class CompileContext {
 
   defaultRoute(fqdn: string): Handler {
     const cluster = this.cluster({ host: fqdn }, this.deps.registry.service(fqdn)?.namespace ?? 'default')
-    return this.destinationChain(cluster, { fqdn, subset: undefined }, undefined, undefined, [])
+    return compose([routeInfo(DEFAULT_ROUTE_NAME, '')], this.destinationChain(cluster, { fqdn, subset: undefined }, undefined, undefined, []))
   }
 
   private routeHandler(vs: VirtualService, route: HTTPRoute, index: number, name: string, block: HTTPMatchRequest | undefined): Handler {
@@ -317,6 +328,18 @@ function findRule(rules: readonly DestinationRule[], fqdn: string): DestinationR
     withFqdn.find((x) => x.host === fqdn)?.r ??
     withFqdn.filter((x) => x.host.includes('*') && hostMatches(x.host, fqdn)).sort((a, b) => b.host.length - a.host.length)[0]?.r
   )
+}
+
+/** Istio's name for the route it builds for a service no VirtualService routes (route.go DefaultRouteName). */
+export const DEFAULT_ROUTE_NAME = 'default'
+
+/**
+ * The Envoy route name Istio gives an HTTPRoute (route.go TranslateRoute): its `name`, then
+ * `.<match name>` when the block has one; '' when neither is named, which Envoy logs as `-`.
+ */
+export function routeName(route: HTTPRoute, block: HTTPMatchRequest | undefined): string {
+  const name = route.name ?? ''
+  return block?.name ? `${name}.${block.name}` : name
 }
 
 /** Names the route (and, for a single destination, its cluster) before any filter can answer locally. */

@@ -33,7 +33,7 @@ describe('access-log lines', () => {
 
   test('local replies: flags comma-joined in Envoy order, empty fields as "-", default route', () => {
     const line = formatAccessLog(
-      record({ status: 503, flags: ['URX', 'UF'], details: 'upstream_reset_before_response_started{connection_failure}', upstreamServiceTimeMs: undefined, userAgent: '', routeName: '', upstreamHost: '' }),
+      record({ status: 503, flags: ['URX', 'UF'], details: 'upstream_reset_before_response_started{connection_failure}', upstreamServiceTimeMs: undefined, userAgent: '', routeName: 'default', upstreamHost: '' }),
       'text',
       false,
     )

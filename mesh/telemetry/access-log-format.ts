@@ -126,5 +126,5 @@ const durationMs = (r: RequestRecord) => Math.max(0, Math.floor(r.durationMs))
 /** Envoy never prints whitespace in %RESPONSE_CODE_DETAILS%; it turns it into underscores. */
 const details = (r: RequestRecord) => (r.details ? r.details.replace(/\s+/g, '_') : '-')
 
-/** Istio names routes without a VirtualService `default`; a request with no route (NR) has none. */
-const routeName = (r: RequestRecord) => r.routeName || (r.flags.has('NR') ? '-' : 'default')
+/** The route's name as the route table set it (`default` for Istio's default routes); `-` for none or an unnamed one. */
+const routeName = (r: RequestRecord) => r.routeName || '-'

@@ -10,8 +10,8 @@ import { ServiceRegistry } from '../../mesh/control/registry.ts'
 import { ConfigStore } from '../../mesh/control/config-store.ts'
 import { TelemetryHub } from '../../mesh/telemetry/record.ts'
 import { MeshStats } from '../../mesh/telemetry/stats.ts'
-import { requestId } from '../../mesh/filters/request-id.ts'
 import { edgeSanitize } from '../../mesh/filters/edge-sanitize.ts'
+import { edgeForwarded } from '../../mesh/filters/forwarded-for.ts'
 import { startOutboundProxy, type OutboundProxy, type ProxyDeps } from '../../mesh/sidecar/outbound-proxy.ts'
 import { gatewayIdentity as ingressIdentity, type WorkloadIdentity } from '../../mesh/sidecar/workload.ts'
 import { createMeshCa } from '../../mesh/security/ca.ts'
@@ -144,7 +144,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       links = await startMeshLinks(registry, random.stream('toxiproxy'), options.toxiproxy ?? {})
       for (const w of workloads.values()) await links.link(w.identity, w.inbound.listener.address)
     }
-    gateway = await startOutboundProxy(gatewayIdentity, deps, { kind: 'gateway', edgeFilters: [edgeSanitize(), requestId()], port: options.ingressPort ?? 0 })
+    gateway = await startOutboundProxy(gatewayIdentity, deps, { kind: 'gateway', edgeFilters: [edgeSanitize(), edgeForwarded()], port: options.ingressPort ?? 0 })
   } catch (err) {
     await links?.close()
     await Promise.all([...workloads.values()].map((w) => w.close()))
