@@ -49,6 +49,13 @@ export interface ToxiproxyServer {
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
+// Toxiproxy's api.go: IdleTimeout 60 s between requests on a keep-alive connection (Node's default
+// is 5 s, which drops the idle connections Toxiproxy clients pool) and ReadTimeout 15 s to read a
+// request. Node checks the read limits on an interval, so check often enough to honour 15 s.
+const IDLE_TIMEOUT_MS = 60_000
+const READ_TIMEOUT_MS = 15_000
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000
+
 /**
  * Starts the Toxiproxy-compatible API. Rejects with an error whose `code` is `EADDRINUSE`
  * (message in Go's words) when the port is taken.
@@ -88,7 +95,10 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions): Pro
 }
 
 function listenHttp(host: string, port: number, handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
-  const server = createServer(handle)
+  const server = createServer(
+    { keepAliveTimeout: IDLE_TIMEOUT_MS, requestTimeout: READ_TIMEOUT_MS, headersTimeout: READ_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
+    handle,
+  )
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(new BindError(bindErrorText(joinHostPort(host, port), error), error.code, { cause: error }))
