@@ -8,6 +8,7 @@ import type { Random } from '../random.ts'
 import { errors, ToxiproxyError } from './errors.ts'
 import { apiRoutes } from './handlers.ts'
 import { errorBody } from './json-out.ts'
+import { type MetricsOptions, ToxiproxyMetrics } from './metrics.ts'
 import { joinHostPort } from './listen-address.ts'
 import { BindError, bindErrorText } from './listener.ts'
 import { cleanPath, decodePath, matchRoute, requestIds, type Route } from './router.ts'
@@ -30,6 +31,11 @@ export interface ToxiproxyServerOptions {
   readonly clock?: Clock
   /** Request bodies above this are refused with 413; default 1 MiB. */
   readonly maxBodyBytes?: number
+  /**
+   * What `GET /metrics` exposes. Default: the proxy byte counters (Toxiproxy needs
+   * `-proxy-metrics` for them); with neither set, `/metrics` is a 404 as in Toxiproxy.
+   */
+  readonly metrics?: MetricsOptions
 }
 
 /** A running embedded Toxiproxy. */
@@ -63,9 +69,10 @@ const TIMEOUT_CHECK_INTERVAL_MS = 1_000
 export async function startToxiproxyServer(options: ToxiproxyServerOptions): Promise<ToxiproxyServer> {
   bindHost(options.host, { allowRemote: options.allowRemote, flag: '--toxiproxy-host' })
   const clock = options.clock ?? systemClock()
-  const store = new ToxiproxyStore({ clock, random: options.random })
+  const metrics = new ToxiproxyMetrics(options.metrics ?? { proxy: true })
+  const store = new ToxiproxyStore({ clock, random: options.random, metrics })
   const host = options.host ?? '127.0.0.1'
-  const handle = requestHandler(apiRoutes(store), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, host)
+  const handle = requestHandler(apiRoutes(store, metrics), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, host)
   const loopback = host === '127.0.0.1' || host === 'localhost'
   const primaryHost = loopback ? '127.0.0.1' : host
   const servers: Server[] = [await listenHttp(primaryHost, options.port, handle)]
