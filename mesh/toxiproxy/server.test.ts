@@ -45,6 +45,22 @@ describe('startToxiproxyServer', () => {
   })
 })
 
+describe('setup (toxiproxy-server\'s -config)', () => {
+  test('a failing setup rejects the start and closes the proxies it started', async () => {
+    let proxyPort = 0
+    const failing = startToxiproxyServer({
+      port: 0,
+      random: sfc32(1),
+      setup: async (store) => {
+        proxyPort = Number((await store.createProxy({ name: 'p', listen: '127.0.0.1:0', upstream: 'x:1' })).listen.split(':')[1])
+        throw new Error('setup failed')
+      },
+    })
+    await expect(failing).rejects.toThrow('setup failed')
+    await expect(dial(proxyPort)).rejects.toMatchObject({ code: 'ECONNREFUSED' })
+  })
+})
+
 describe('HTTP connections', () => {
   /** Sends one GET on `socket` and resolves with the raw response head and body. */
   function get(socket: Socket, port: number, path: string): Promise<string> {

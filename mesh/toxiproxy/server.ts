@@ -36,6 +36,11 @@ export interface ToxiproxyServerOptions {
    * `-proxy-metrics` for them); with neither set, `/metrics` is a 404 as in Toxiproxy.
    */
   readonly metrics?: MetricsOptions
+  /**
+   * Runs on the store before the API listens, so no client sees it half done
+   * (toxiproxy-server populates its `-config` this way). A rejection stops the start.
+   */
+  readonly setup?: (store: ToxiproxyStore) => Promise<void>
 }
 
 /** A running embedded Toxiproxy. */
@@ -75,7 +80,14 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions): Pro
   const handle = requestHandler(apiRoutes(store, metrics), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, host)
   const loopback = host === '127.0.0.1' || host === 'localhost'
   const primaryHost = loopback ? '127.0.0.1' : host
-  const servers: Server[] = [await listenHttp(primaryHost, options.port, handle)]
+  let servers: Server[]
+  try {
+    await options.setup?.(store)
+    servers = [await listenHttp(primaryHost, options.port, handle)]
+  } catch (error) {
+    await store.close() // proxies the setup started
+    throw error
+  }
   const port = (servers[0]!.address() as { port: number }).port
   if (loopback) {
     // Best effort: Node's fetch may try ::1 first for "localhost"; no IPv6 is fine.
