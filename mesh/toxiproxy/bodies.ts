@@ -112,11 +112,21 @@ function attributesStruct(kind: ToxicKind): GoStruct {
 
 const zeroAttributes = (kind: ToxicKind) => Object.fromEntries(kind.attributes.map((a) => [a.name, 0]))
 
+/** Throws 400 for a value below its attribute's `min`, after Go-style decoding has succeeded. */
+function checkRanges(kind: ToxicKind, attributes: Record<string, number>): Record<string, number> {
+  for (const a of kind.attributes) {
+    const value = attributes[a.name] ?? 0
+    if (a.min !== undefined && value < a.min) throw errors.attributeOutOfRange(kind.type, a.name, value, a.min, a.minWhy)
+  }
+  return attributes
+}
+
 /** A new toxic's attributes: every field of the kind, 0 where omitted. */
 export function decodeAttributes(kind: ToxicKind, node: JsonNode | undefined): Record<string, number> {
   const envelope: GoStruct = { name: '', type: 'struct { Attributes interface {} "json:\\"attributes\\"" }', fields: { attributes: attributesStruct(kind) } }
   if (node === undefined) return zeroAttributes(kind)
-  return decoding(() => ({ ...zeroAttributes(kind), ...(decodeStruct({ kind: 'object', entries: [['attributes', node]] }, envelope).attributes as Record<string, number> | undefined) }))
+  const decoded = decoding(() => ({ ...zeroAttributes(kind), ...(decodeStruct({ kind: 'object', entries: [['attributes', node]] }, envelope).attributes as Record<string, number> | undefined) }))
+  return checkRanges(kind, decoded)
 }
 
 /** `POST|PATCH /proxies/{p}/toxics/{t}`: attributes decoded over the current ones; toxicity kept if omitted. */
@@ -128,6 +138,6 @@ export function decodeToxicUpdate(kind: ToxicKind, node: JsonNode, current: { at
   }
   return decoding(() => {
     const d = decodeStruct(node, struct, { attributes: { ...current.attributes }, toxicity: current.toxicity })
-    return { attributes: d.attributes as Record<string, number>, toxicity: d.toxicity as number }
+    return { attributes: checkRanges(kind, d.attributes as Record<string, number>), toxicity: d.toxicity as number }
   })
 }

@@ -36,7 +36,7 @@ Commands:
 
 Toxic types and attributes (integers; times in ms unless noted):
   latency     latency=<ms> jitter=<ms>
-  bandwidth   rate=<KB/s, 1 KB = 1000 bytes>
+  bandwidth   rate=<KB/s, 1 KB = 1000 bytes; 0 stalls the stream>
   slow_close  delay=<ms>
   timeout     timeout=<ms, 0 = never close>       drops all data on the stream
   reset_peer  timeout=<ms>                         closes with a TCP RST

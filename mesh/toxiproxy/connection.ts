@@ -19,6 +19,8 @@ export interface ConnectionOptions {
   /** Seeds this connection's random streams (toxicity draws, jitter, slicing). */
   readonly seed: number
   readonly proxyCounters: Readonly<Record<Direction, MutableByteCounters>>
+  /** `/metrics` series of each direction, when proxy metrics are on. */
+  readonly metricCounters?: Readonly<Record<Direction, MutableByteCounters | undefined>>
   readonly onClosed: (connection: Connection) => void
 }
 
@@ -60,7 +62,7 @@ export class Connection {
         dest,
         toxics: options.toxics[direction],
         env: { clock, closed, random: sfc32(options.seed, hashString(direction)) },
-        counters: [this.counters[direction], options.proxyCounters[direction]],
+        counters: [this.counters[direction], options.proxyCounters[direction], options.metricCounters?.[direction]].filter((c) => c !== undefined),
         onFinished: () => this.linkFinished(direction),
       })
     for (const socket of [client, upstream]) {

@@ -174,6 +174,22 @@ describe('bandwidth', () => {
     expect(ms).toBeGreaterThanOrEqual(400)
     expect(ms).toBeLessThan(5000)
   })
+
+  test('rate 0 stalls the data until the toxic is removed, then every byte arrives (as in Toxiproxy 2.12)', async ({ tox, echo }) => {
+    const port = await proxyPort(tox, 'echo', echo.address)
+    await tox.store.addToxic('echo', { type: 'bandwidth', stream: 'upstream', name: 'stall', attributes: { rate: 0 } })
+    const client = await dial(port)
+    const data = pattern(10_000)
+    client.write(data)
+    await waitFor(() => tox.stats('echo').upstream.receivedBytes === data.length, 'the proxy to read the request')
+    // Absence can only be shown by waiting: nothing may get through in 300 ms.
+    expect((await readFrom(client, { bytes: 1, deadlineMs: 300 })).data.length).toBe(0)
+    expect(echo.received()).toBe(0)
+    const reading = readFrom(client, { bytes: data.length })
+    await tox.store.removeToxic('echo', 'stall')
+    expect((await reading).data.equals(data)).toBe(true)
+    client.destroy()
+  })
 })
 
 describe('slicer', () => {

@@ -39,6 +39,9 @@ export const errors = {
   invalidToxicType: () => new ToxiproxyError(400, 'invalid toxic type'),
   toxicAlreadyExists: () => new ToxiproxyError(409, 'toxic already exists'),
   toxicNotFound: () => new ToxiproxyError(404, 'toxic not found'),
+  /** Not in Toxiproxy (it has no range checks): a value it would crash on, in its bad-body form. */
+  attributeOutOfRange: (type: string, attribute: string, value: number, min: number, why?: string) =>
+    new ToxiproxyError(400, `bad request body: invalid value ${value} for ${type} attribute ${attribute}: must be ${min} or more${why ? ` (${why})` : ''}`),
   /** Any other failure (bind, resolve): Go answers 500 with the error text verbatim. */
   internal: (text: string, code?: string, cause?: unknown) => new ToxiproxyError(500, text, { code, cause }),
   /** Extension: meshdojo caps request bodies so a runaway client can't exhaust memory. */

@@ -2,6 +2,7 @@
 import { RawJson } from './bodies.ts'
 import { ToxiproxyError } from './errors.ts'
 import { populateToJson, proxyMapToJson, proxyToJson, toxicsToJson, toxicToJson } from './json-out.ts'
+import type { ToxiproxyMetrics } from './metrics.ts'
 import { type ApiResponse, type Route, route } from './router.ts'
 import { TOXIPROXY_VERSION, type ToxiproxyStore } from './store.ts'
 import type { ConnectionInfo } from './types.ts'
@@ -10,7 +11,7 @@ const json = (status: number, body: string): ApiResponse => ({ status, contentTy
 const NO_CONTENT: ApiResponse = { status: 204 }
 
 /** Every route of Toxiproxy 2.12's API, plus meshdojo's extensions under new paths. */
-export function apiRoutes(store: ToxiproxyStore): Route[] {
+export function apiRoutes(store: ToxiproxyStore, metrics: ToxiproxyMetrics): Route[] {
   return [
     route('POST', '/reset', async () => {
       await store.reset()
@@ -52,6 +53,8 @@ export function apiRoutes(store: ToxiproxyStore): Route[] {
     }),
     // Exactly Toxiproxy's bytes: a space after the colon and a trailing newline.
     route('GET', '/version', async () => ({ status: 200, contentType: 'application/json;charset=utf-8', body: `{"version": "${TOXIPROXY_VERSION}"}\n` })),
+    // Only with some metrics on, as in Toxiproxy (404 otherwise); any method, like its mux.Handle.
+    ...(metrics.enabled ? [route('*', '/metrics', async () => ({ status: 200, ...(await metrics.exposition()) }))] : []),
     // Extension: which connections are live and which toxics apply to each (Toxiproxy #148, #414).
     route('GET', '/proxies/{proxy}/connections', async ({ params }) => json(200, JSON.stringify(store.connections(params.proxy!).map(connectionJson)))),
   ]

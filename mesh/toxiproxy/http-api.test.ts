@@ -274,6 +274,20 @@ describe('toxics', () => {
     expect((await call(tox.url, 'DELETE', '/proxies/p/toxics/nope')).text).toBe(errorText('toxic not found', 404))
   })
 
+  test('a negative bandwidth rate is a 400 in Toxiproxy\'s error shape, on create and on update (2.12 would crash on it)', async ({ tox }) => {
+    await tox.store.createProxy({ name: 'p', upstream: 'x:1', enabled: false })
+    const negative = errorText('bad request body: invalid value -1 for bandwidth attribute rate: must be 0 or more (0 stalls the stream)', 400)
+    const created = await call(tox.url, 'POST', '/proxies/p/toxics', '{"type":"bandwidth","attributes":{"rate":-1}}')
+    expect(created.status).toBe(400)
+    expect(created.text).toBe(negative)
+    expect(created.headers.get('content-type')).toBe('text/plain; charset=utf-8')
+    expect((await call(tox.url, 'GET', '/proxies/p/toxics')).json()).toEqual([])
+    expect((await call(tox.url, 'POST', '/proxies/p/toxics', '{"type":"bandwidth","attributes":{"rate":0}}')).json().attributes).toEqual({ rate: 0 })
+    const updated = await call(tox.url, 'PATCH', '/proxies/p/toxics/bandwidth_downstream', '{"attributes":{"rate":-1},"toxicity":0.5}')
+    expect(updated.text).toBe(negative)
+    expect((await call(tox.url, 'GET', '/proxies/p/toxics/bandwidth_downstream')).json()).toMatchObject({ attributes: { rate: 0 }, toxicity: 1 })
+  })
+
   test('toxicity is not range-checked', async ({ tox }) => {
     await tox.store.createProxy({ name: 'p', upstream: 'x:1', enabled: false })
     expect((await call(tox.url, 'POST', '/proxies/p/toxics', '{"type":"noop","toxicity":2.5}')).json().toxicity).toBe(2.5)

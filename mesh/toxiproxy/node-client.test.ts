@@ -76,6 +76,11 @@ describe('toxiproxy-node-client 4.1.0', () => {
     client.destroy()
   })
 
+  test('a negative bandwidth rate is refused with 400', async ({ tox }) => {
+    const proxy = await new Toxiproxy(tox.url).createProxy({ name: 'p', listen: '127.0.0.1:0', upstream: 'localhost:1' })
+    await expect(proxy.addToxic({ name: 'bw', type: 'bandwidth', stream: 'downstream', toxicity: 1, attributes: { rate: -1 } })).rejects.toThrow('status code 400')
+  })
+
   test('reset re-enables proxies and clears toxics', async ({ tox, echo }) => {
     const toxiproxy = new Toxiproxy(tox.url)
     const proxy = await toxiproxy.createProxy({ name: 'echo', listen: '127.0.0.1:0', upstream: echo.address })

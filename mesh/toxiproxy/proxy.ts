@@ -10,6 +10,7 @@ import { errors } from './errors.ts'
 import type { MutableByteCounters } from './link.ts'
 import { AddressError, parsePort, resolveListen, splitHostPort } from './listen-address.ts'
 import { BindError, bindListener, closeServers } from './listener.ts'
+import type { ToxiproxyMetrics } from './metrics.ts'
 import { type ToxicModel, toxicJson } from './toxic-model.ts'
 import type { ConnectionInfo, Direction, ProxyJson, ProxyStats } from './types.ts'
 
@@ -18,6 +19,8 @@ export interface ProxyEnv {
   readonly clock: Clock
   /** Draws one seed per accepted connection, so each connection's toxicity draws replay. */
   readonly random: Random
+  /** Where `/metrics` reads each connection's bytes from. */
+  readonly metrics?: ToxiproxyMetrics
 }
 
 /** A proxy and its data plane. State changes are serialized by the store. */
@@ -155,6 +158,8 @@ export class Proxy {
         return
       }
       this.connectionsOpened++
+      // Labelled as Toxiproxy does, with the addresses in force when the connection began.
+      const series = (direction: Direction) => this.env.metrics?.series({ direction, listener: this.listen, proxy: this.name, upstream: this.upstream })
       const connection = new Connection({
         client,
         upstream,
@@ -162,6 +167,7 @@ export class Proxy {
         clock: this.env.clock,
         seed: Math.floor(this.env.random() * 2 ** 32),
         proxyCounters: this.counters,
+        metricCounters: { upstream: series('upstream'), downstream: series('downstream') },
         onClosed: (c) => {
           this.connectionsClosed++
           this.connections.delete(c)

@@ -29,7 +29,7 @@ export interface Route {
   readonly handler: ApiHandler
 }
 
-/** Declares a route; `{name}` segments match one non-empty path segment. */
+/** Declares a route; `{name}` segments match one non-empty path segment; method `*` matches any. */
 export function route(methods: string | readonly string[], pattern: string, handler: ApiHandler): Route {
   return { methods: typeof methods === 'string' ? [methods] : methods, segments: pattern.split('/').slice(1), handler }
 }
@@ -56,7 +56,7 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
       return seg === part
     })
     if (!ok) continue
-    if (r.methods.includes(method)) return { kind: 'match', handler: r.handler, params }
+    if (r.methods.includes(method) || r.methods.includes('*')) return { kind: 'match', handler: r.handler, params }
     pathMatched = true
   }
   return pathMatched ? { kind: 'method-not-allowed' } : { kind: 'not-found' }

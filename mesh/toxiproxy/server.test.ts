@@ -1,6 +1,6 @@
 /** Server lifecycle: binding, change events, and a close that leaves nothing behind. */
 import { once } from 'node:events'
-import { createServer } from 'node:net'
+import { createServer, type Socket } from 'node:net'
 import { describe, expect, test } from 'vitest'
 import { ManualClock } from '../clock.ts'
 import { sfc32 } from '../random.ts'
@@ -42,6 +42,64 @@ describe('startToxiproxyServer', () => {
     await expect(dial(Number(proxy.listen.split(':')[1]))).rejects.toMatchObject({ code: 'ECONNREFUSED' })
     expect(clock.pendingTimers()).toBe(0)
     await echo.close()
+  })
+})
+
+describe('setup (toxiproxy-server\'s -config)', () => {
+  test('a failing setup rejects the start and closes the proxies it started', async () => {
+    let proxyPort = 0
+    const failing = startToxiproxyServer({
+      port: 0,
+      random: sfc32(1),
+      setup: async (store) => {
+        proxyPort = Number((await store.createProxy({ name: 'p', listen: '127.0.0.1:0', upstream: 'x:1' })).listen.split(':')[1])
+        throw new Error('setup failed')
+      },
+    })
+    await expect(failing).rejects.toThrow('setup failed')
+    await expect(dial(proxyPort)).rejects.toMatchObject({ code: 'ECONNREFUSED' })
+  })
+})
+
+describe('HTTP connections', () => {
+  /** Sends one GET on `socket` and resolves with the raw response head and body. */
+  function get(socket: Socket, port: number, path: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      let text = ''
+      const onData = (d: Buffer) => {
+        text += d
+        const head = text.indexOf('\r\n\r\n')
+        const length = Number(/content-length: (\d+)/i.exec(text)?.[1] ?? NaN)
+        if (head >= 0 && Buffer.byteLength(text.slice(head + 4)) >= length) {
+          socket.off('data', onData)
+          socket.off('close', onClose)
+          resolve(text)
+        }
+      }
+      const onClose = () => reject(new Error(`closed before a full response; got ${JSON.stringify(text)}`))
+      socket.on('data', onData)
+      socket.once('close', onClose)
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUser-Agent: toxiproxy-cli\r\n\r\n`)
+    })
+  }
+
+  toxiTest('an idle keep-alive connection stays open past Node\'s 5 s default (Toxiproxy keeps it 60 s)', { timeout: 15_000 }, async ({ tox }) => {
+    const socket = await dial(tox.port)
+    const first = await get(socket, tox.port, '/version')
+    expect(first).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+    expect(first).toMatch(/\r\nKeep-Alive: timeout=60\r\n/i) // what the client is told to expect
+    // The thing under test is an idle interval, so it has to pass: Node's default closes after
+    // 5 s (plus its 1 s grace), so 6.5 s without a request.
+    const idle = await new Promise<'open' | 'closed'>((resolve) => {
+      const timer = setTimeout(() => resolve('open'), 6_500)
+      socket.once('close', () => {
+        clearTimeout(timer)
+        resolve('closed')
+      })
+    })
+    expect(idle).toBe('open')
+    expect(await get(socket, tox.port, '/version')).toContain('{"version": "2.12.0"}\n')
+    socket.destroy()
   })
 })
 

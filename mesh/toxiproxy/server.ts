@@ -8,6 +8,7 @@ import type { Random } from '../random.ts'
 import { errors, ToxiproxyError } from './errors.ts'
 import { apiRoutes } from './handlers.ts'
 import { errorBody } from './json-out.ts'
+import { type MetricsOptions, ToxiproxyMetrics } from './metrics.ts'
 import { joinHostPort } from './listen-address.ts'
 import { BindError, bindErrorText } from './listener.ts'
 import { cleanPath, decodePath, matchRoute, requestIds, type Route } from './router.ts'
@@ -30,6 +31,16 @@ export interface ToxiproxyServerOptions {
   readonly clock?: Clock
   /** Request bodies above this are refused with 413; default 1 MiB. */
   readonly maxBodyBytes?: number
+  /**
+   * What `GET /metrics` exposes. Default: the proxy byte counters (Toxiproxy needs
+   * `-proxy-metrics` for them); with neither set, `/metrics` is a 404 as in Toxiproxy.
+   */
+  readonly metrics?: MetricsOptions
+  /**
+   * Runs on the store before the API listens, so no client sees it half done
+   * (toxiproxy-server populates its `-config` this way). A rejection stops the start.
+   */
+  readonly setup?: (store: ToxiproxyStore) => Promise<void>
 }
 
 /** A running embedded Toxiproxy. */
@@ -49,6 +60,13 @@ export interface ToxiproxyServer {
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
+// Toxiproxy's api.go: IdleTimeout 60 s between requests on a keep-alive connection (Node's default
+// is 5 s, which drops the idle connections Toxiproxy clients pool) and ReadTimeout 15 s to read a
+// request. Node checks the read limits on an interval, so check often enough to honour 15 s.
+const IDLE_TIMEOUT_MS = 60_000
+const READ_TIMEOUT_MS = 15_000
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000
+
 /**
  * Starts the Toxiproxy-compatible API. Rejects with an error whose `code` is `EADDRINUSE`
  * (message in Go's words) when the port is taken.
@@ -56,12 +74,20 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 export async function startToxiproxyServer(options: ToxiproxyServerOptions): Promise<ToxiproxyServer> {
   bindHost(options.host, { allowRemote: options.allowRemote, flag: '--toxiproxy-host' })
   const clock = options.clock ?? systemClock()
-  const store = new ToxiproxyStore({ clock, random: options.random })
+  const metrics = new ToxiproxyMetrics(options.metrics ?? { proxy: true })
+  const store = new ToxiproxyStore({ clock, random: options.random, metrics })
   const host = options.host ?? '127.0.0.1'
-  const handle = requestHandler(apiRoutes(store), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, host)
+  const handle = requestHandler(apiRoutes(store, metrics), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, host)
   const loopback = host === '127.0.0.1' || host === 'localhost'
   const primaryHost = loopback ? '127.0.0.1' : host
-  const servers: Server[] = [await listenHttp(primaryHost, options.port, handle)]
+  let servers: Server[]
+  try {
+    await options.setup?.(store)
+    servers = [await listenHttp(primaryHost, options.port, handle)]
+  } catch (error) {
+    await store.close() // proxies the setup started
+    throw error
+  }
   const port = (servers[0]!.address() as { port: number }).port
   if (loopback) {
     // Best effort: Node's fetch may try ::1 first for "localhost"; no IPv6 is fine.
@@ -88,7 +114,10 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions): Pro
 }
 
 function listenHttp(host: string, port: number, handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
-  const server = createServer(handle)
+  const server = createServer(
+    { keepAliveTimeout: IDLE_TIMEOUT_MS, requestTimeout: READ_TIMEOUT_MS, headersTimeout: READ_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
+    handle,
+  )
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(new BindError(bindErrorText(joinHostPort(host, port), error), error.code, { cause: error }))

@@ -7,7 +7,7 @@ import type { Clock } from '../clock.ts'
 import type { Random } from '../random.ts'
 import { bodyNode, decodeAttributes, decodePopulate, decodeProxy, decodeToxic, decodeToxicUpdate, type ProxyFields, type RawJson } from './bodies.ts'
 import { errors, ToxiproxyError } from './errors.ts'
-import { Proxy } from './proxy.ts'
+import { Proxy, type ProxyEnv } from './proxy.ts'
 import { type ToxicModel, toxicJson } from './toxic-model.ts'
 import { toxicKind } from './toxics/index.ts'
 import type {
@@ -35,7 +35,7 @@ export class ToxiproxyStore implements ToxiproxyApi {
   private nextToxicId = 1
   private closed = false
 
-  constructor(private readonly env: { readonly clock: Clock; readonly random: Random }) {}
+  constructor(private readonly env: ProxyEnv) {}
 
   // === ToxiproxyApi ===
 

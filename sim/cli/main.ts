@@ -5,6 +5,7 @@ import { analyzeCommand, ANALYZE_HELP, applyCommand, APPLY_HELP, deleteCommand, 
 import { loadCommand, LOAD_HELP } from './commands/load.ts'
 import { OBSERVABILITY_COMMANDS } from './commands/observability-commands.ts'
 import { toxicCommand, TOXIC_HELP } from './commands/toxic.ts'
+import { toxiproxyServerCommand, TOXIPROXY_SERVER_HELP } from './commands/toxiproxy-server.ts'
 import { exportCommand, EXPORT_HELP } from './commands/export.ts'
 import { processIO, type CliIO } from './io.ts'
 import { scenarioCommand, SCENARIO_HELP } from '../scenario/scenario-command.ts'
@@ -24,6 +25,7 @@ Commands:
   analyze -f FILE       validate Istio YAML offline, like istioctl analyze
   load URL              fortio-style load; mesh URLs (http://httpbin:8000/get) run from a meshed client
   toxic add|list|…      Toxiproxy toxics on the links between services (toxiproxy-cli style)
+  toxiproxy             only the Toxiproxy 2.12-compatible server: a drop-in toxiproxy-server (same flags)
   export k8s            the applied Istio config plus the steps to run the same lesson on a real cluster
   scenario <name|file>  run a lesson headless on its own mesh and check every step (--list, --report FILE)
   workshop [name]       the same lessons, interactive: n next step, c check, h hint, S solve
@@ -42,6 +44,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
   analyze: { run: analyzeCommand, help: ANALYZE_HELP },
   load: { run: loadCommand, help: LOAD_HELP },
   toxic: { run: toxicCommand, help: TOXIC_HELP },
+  toxiproxy: { run: toxiproxyServerCommand, help: TOXIPROXY_SERVER_HELP },
   export: { run: exportCommand, help: EXPORT_HELP },
   scenario: { run: scenarioCommand, help: SCENARIO_HELP },
   workshop: { run: workshopCommand, help: WORKSHOP_HELP },

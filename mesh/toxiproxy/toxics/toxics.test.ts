@@ -111,11 +111,18 @@ describe('bandwidth', () => {
     expect(h.out.map((o) => o.at)).toEqual([50, 100])
   })
 
-  test('rate 0 is unlimited', async () => {
+  test('rate 0 stalls the stream (as Toxiproxy 2.12 does) until the toxic changes, then forwards what it held', async () => {
     const h = harness(bandwidthKind, { rate: 0 })
-    h.send('x'.repeat(100_000))
-    await h.clock.advance(0)
-    expect(h.out).toHaveLength(1)
+    h.send('held')
+    h.send('queued')
+    await h.clock.advance(60_000)
+    expect(h.out).toEqual([])
+    expect(h.input.size).toBe(1) // it stopped reading: the rest waits (back-pressure)
+    h.interrupt()
+    await h.done
+    expect(h.out).toEqual([{ text: 'held', at: 60_000 }])
+    expect(h.input.size).toBe(1)
+    expect(h.clock.pendingTimers()).toBe(0)
   })
 })
 

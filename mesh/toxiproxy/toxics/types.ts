@@ -40,6 +40,12 @@ export type Toxic = (input: AsyncIterable<Chunk>, ctx: ToxicContext) => AsyncIte
 export interface AttributeSpec {
   readonly name: string
   readonly goType: 'int64' | 'int'
+  /**
+   * Smallest accepted value, for values Toxiproxy takes but then crashes on; the API answers 400.
+   * `minWhy` ends the error text (e.g. what the smallest value does).
+   */
+  readonly min?: number
+  readonly minWhy?: string
 }
 
 /** A toxic type: its API description and a factory from settings to transformer. */
@@ -71,6 +77,12 @@ export async function pause(ctx: ToxicContext, ms: number): Promise<boolean> {
   } catch {
     return false
   }
+}
+
+/** Resolves once the run is interrupted (update, removal, a neighbour's change, or the connection closing). */
+export function interrupted(ctx: ToxicContext): Promise<void> {
+  if (ctx.signal.aborted) return Promise.resolve()
+  return new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }))
 }
 
 /** Attribute value or 0, as Go leaves an omitted field. */
