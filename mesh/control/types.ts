@@ -97,6 +97,8 @@ export interface HTTPFaultInjection {
     readonly httpStatus?: number
     /** gRPC status name (e.g. `UNAVAILABLE`); answered as HTTP 200 + grpc-status. */
     readonly grpcStatus?: string
+    /** The numeric code of `grpcStatus` (`UNAVAILABLE` → 14), resolved at parse time; set with it. */
+    readonly grpcCode?: number
     readonly percent: number
   }
 }
