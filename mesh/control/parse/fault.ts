@@ -83,7 +83,8 @@ function abort(v: unknown, field: string, r: Reporter): Abort | undefined {
   else percent = percentage(o.percentage, at(field, 'percentage'), r)
   const kind = kinds[0]
   if (kind === undefined) {
-    r.error('MD0108', field, 'needs httpStatus or grpcStatus')
+    // Istio's webhook only warns, and its translation drops such an abort.
+    r.warn('MD0121', field, 'has no httpStatus or grpcStatus, so Istio ignores this abort')
     return undefined
   }
   if (kind === 'http2Error') {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { parseConfig } from './parse-config.ts'
+import type { VirtualService } from '../types.ts'
 
 /** A VirtualService with this spec (flow YAML). */
 const vs = (spec: string) => `apiVersion: networking.istio.io/v1
@@ -96,5 +97,35 @@ describe('HTTP route fixes', () => {
     const direct = vs('{hosts: [reviews], http: [{directResponse: {status: 600}}]}')
     expect(findings(direct)).toEqual([])
     expect(findings(direct, 'Warning')).toContainEqual({ code: 'MD0121', field: 'spec.http[0].directResponse.status' })
+  })
+})
+
+describe('fault abort without an error type', () => {
+  test('is accepted with a warning and ignored, as Istio does', () => {
+    const yaml = vs('{hosts: [r], http: [{fault: {abort: {percentage: {value: 50}}}, route: [{destination: {host: r}}]}]}')
+    const { diagnostics, resources } = parseConfig(yaml, 'vs.yaml')
+    expect(diagnostics.filter((d) => d.level === 'Error')).toEqual([])
+    expect(diagnostics).toContainEqual(expect.objectContaining({ level: 'Warning', code: 'MD0121', field: 'spec.http[0].fault.abort' }))
+    expect((resources[0] as VirtualService).spec.http[0]!.fault).toBeUndefined()
+  })
+})
+
+describe('JWT claim based routing', () => {
+  const claims = (gateways: string) => vs(`{hosts: [foo.com], ${gateways} http: [{match: [{headers: {"@request.auth.claims.group": {exact: admin}}}], route: [{destination: {host: r}}]}]}`)
+  const field = 'spec.http[0].match[0].headers["@request.auth.claims.group"]'
+
+  test('on a gateway: valid, not simulated (no request carries claims here)', () => {
+    expect(findings(claims('gateways: [foo-gateway],'))).toEqual([])
+    expect(findings(claims('gateways: [foo-gateway],'), 'Warning')).toContainEqual({ code: 'MD0104', field })
+  })
+
+  test('bound to the mesh: rejected, as Istio only routes on claims at gateways', () => {
+    expect(findings(claims(''))).toContainEqual({ code: 'MD0107', field })
+    expect(findings(claims('gateways: [foo-gateway, mesh],'))).toContainEqual({ code: 'MD0107', field })
+  })
+
+  test('a bare @request.auth.claims is not a claim route, nor a header name', () => {
+    expect(findings(vs('{hosts: [foo.com], gateways: [gw], http: [{match: [{headers: {"@request.auth.claims": {exact: a}}}], route: [{destination: {host: r}}]}]}')))
+      .toContainEqual({ code: 'MD0109', field: 'spec.http[0].match[0].headers["@request.auth.claims"]' })
   })
 })

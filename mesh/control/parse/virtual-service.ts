@@ -8,6 +8,7 @@ import type { VirtualServiceSpec } from '../types.ts'
 import { absent, checkShape, isObj, list, listOf, requiredObject, strList } from './fields.ts'
 import { exportTo } from './export-to.ts'
 import { checkGatewayNames, MESH_GATEWAY } from './gateway-names.ts'
+import { isJwtClaimRoute } from './http-match.ts'
 import { httpRoute } from './http-route.ts'
 import { gatewaySniDomainProblem, isIPAddress, wildcardDomainProblem } from './names.ts'
 import { at, type Reporter } from './reporter.ts'
@@ -46,12 +47,28 @@ export function virtualServiceSpec(v: unknown, field: string, r: Reporter): Virt
   const httpRaw = list(o.http, f('http'), r) ?? []
   if (httpRaw.length === 0 && tcpRaw.length === 0 && tlsRaw.length === 0) r.error('MD0108', f('http'), 'is required: http, tcp or tls must be provided in a VirtualService')
   const http = listOf(o.http, f('http'), r, (item, itemField) => httpRoute(item, itemField, r))
+  if (!gatewayBound) checkNoJwtClaimRoutes(httpRaw, f('http'), r)
   checkUnreachableRules(httpRaw, f('http'), r)
   tlsRaw.forEach((item, i) => tlsRoute(item, at(f('tls'), i), r, { hosts, gatewayBound }))
   tcpRaw.forEach((item, i) => tcpRoute(item, at(f('tcp'), i), r))
 
   if (r.errorCount > before) return undefined
   return { hosts, gateways, http }
+}
+
+/** Istio routes on JWT claims only at gateways: a VirtualService bound to the mesh may not match on them. */
+function checkNoJwtClaimRoutes(http: readonly unknown[], field: string, r: Reporter): void {
+  http.forEach((route, i) => {
+    const matches = isObj(route) && Array.isArray(route.match) ? route.match : []
+    matches.forEach((m, j) => {
+      for (const key of ['headers', 'withoutHeaders'] as const) {
+        const names = isObj(m) && isObj(m[key]) ? Object.keys(m[key]) : []
+        for (const name of names.filter(isJwtClaimRoute)) {
+          r.error('MD0107', at(at(at(at(at(field, i), 'match'), j), key), name), `JWT claim based routing (key: ${name}) is only supported for gateways; this VirtualService is bound to the mesh`)
+        }
+      }
+    })
+  })
 }
 
 /** `sniHosts`: bound to gateways with TLS routes matched by SNI, so Envoy's `outbound_` SNI names are hosts too. */
