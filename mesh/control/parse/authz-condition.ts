@@ -4,7 +4,7 @@
  */
 
 import type { AuthorizationAttribute, AuthorizationCondition, AuthzMatcher } from '../types.ts'
-import { checkShape, object, str } from './fields.ts'
+import { absent, checkShape, object, str } from './fields.ts'
 import {
   checkIps, checkPorts, checkServiceAccounts, checkTrustDomains, ipMatcher, namespaceMatcher, portMatcher, principalMatcher,
   serviceAccountMatcher, stringMatcher, trustDomainMatcher, values,
@@ -30,7 +30,10 @@ const KEYS: Readonly<Record<string, { attribute: AuthorizationAttribute; check?:
 
 export function authzCondition(v: unknown, field: string, r: Reporter, policyNamespace: string): AuthorizationCondition | undefined {
   const o = object(v, field, r)
-  if (o === undefined) return undefined
+  if (o === undefined) {
+    if (absent(v)) r.error('MD0108', at(field, 'key'), '`key` must not be empty')
+    return undefined
+  }
   checkShape(o, field, r, { fields: ['key', 'values', 'notValues'] })
   const keyField = at(field, 'key')
   const key = str(o.key, keyField, r) ?? ''

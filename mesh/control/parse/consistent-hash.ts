@@ -98,7 +98,10 @@ function cookieAttributes(v: unknown, field: string, r: Reporter): { name: strin
   const seen = new Set<string>()
   return listOf(v, field, r, (item, f) => {
     const a = object(item, f, r)
-    if (a === undefined) return undefined
+    if (a === undefined) {
+      if (absent(item)) r.error('MD0108', at(f, 'name'), 'cookie attribute name cannot be empty')
+      return undefined
+    }
     checkShape(a, f, r, { fields: ['name', 'value'] })
     const name = str(a.name, at(f, 'name'), r)
     const value = str(a.value, at(f, 'value'), r) ?? ''

@@ -16,7 +16,10 @@ const UNIX = 'unix://'
 
 export function gatewayServer(v: unknown, field: string, r: Reporter): GatewayServer | undefined {
   const o = object(v, field, r)
-  if (o === undefined) return undefined
+  if (o === undefined) {
+    if (absent(v)) r.error('MD0108', field, 'server may not be null')
+    return undefined
+  }
   checkShape(o, field, r, {
     fields: ['port', 'hosts', 'tls', 'name'],
     ignored: { bind: 'bind is not simulated', defaultEndpoint: 'defaultEndpoint is not simulated' },

@@ -34,7 +34,10 @@ export function mirrors(route: Obj, field: string, r: Reporter): HTTPMirror[] | 
   }
   const list = listOf(route.mirrors, at(field, 'mirrors'), r, (item, itemField) => {
     const o = object(item, itemField, r)
-    if (o === undefined) return undefined
+    if (o === undefined) {
+      if (absent(item)) r.error('MD0108', itemField, 'mirror cannot be null')
+      return undefined
+    }
     checkShape(o, itemField, r, { fields: ['destination', 'percentage'] })
     const dest = destination(o.destination, at(itemField, 'destination'), r)
     const percent = absent(o.percentage) ? 100 : mirrorPercentage(o.percentage, at(itemField, 'percentage'), r)

@@ -38,7 +38,10 @@ export function trafficPolicy(v: unknown, field: string, r: Reporter): TrafficPo
 
 function portPolicy(v: unknown, field: string, r: Reporter): (TrafficPolicyFields & { port: number }) | undefined {
   const o = object(v, field, r)
-  if (o === undefined) return undefined
+  if (o === undefined) {
+    if (absent(v)) r.error('MD0108', field, 'port traffic policy may not be null')
+    return undefined
+  }
   checkShape(o, field, r, { fields: ['port', ...POLICY_FIELDS] })
   const portObj = object(o.port, at(field, 'port'), r)
   if (portObj !== undefined) checkShape(portObj, at(field, 'port'), r, { fields: ['number'] })
