@@ -4,7 +4,7 @@ import { FrozenSet } from '../freeze.ts'
 import type { HTTPMatchRequest, NamedMatch } from '../types.ts'
 import { bool, checkShape, int, object, str, strList, strMap, UINT32 } from './fields.ts'
 import { checkGatewayNames } from './gateway-names.ts'
-import { checkLabels, dnsLabelProblem, isHeaderName } from './names.ts'
+import { checkLabels, isHeaderName, isIstioLabel } from './names.ts'
 import { at, type Reporter } from './reporter.ts'
 import { HEADER_RULES, stringMatch, URI_RULES } from './string-match.ts'
 import { portNumber } from './destination.ts'
@@ -34,7 +34,7 @@ export function httpMatch(v: unknown, field: string, r: Reporter): HTTPMatchRequ
   const sourceLabels = o.sourceLabels === undefined ? undefined : strMap(o.sourceLabels, f('sourceLabels'), r)
   if (sourceLabels !== undefined) checkLabels(sourceLabels, f('sourceLabels'), r)
   const sourceNamespace = str(o.sourceNamespace, f('sourceNamespace'), r)
-  if (sourceNamespace !== undefined && sourceNamespace !== '' && dnsLabelProblem(sourceNamespace) !== undefined) {
+  if (sourceNamespace !== undefined && sourceNamespace !== '' && !isIstioLabel(sourceNamespace)) {
     r.error('MD0109', f('sourceNamespace'), 'must be a namespace name (DNS-1123 label)', sourceNamespace)
   }
   const gateways = o.gateways === undefined || o.gateways === null ? undefined : strList(o.gateways, f('gateways'), r)

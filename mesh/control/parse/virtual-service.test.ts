@@ -85,6 +85,7 @@ describe('HTTP route fixes', () => {
     ['headers: {response: {set: {x-cert: "%DOWNSTREAM_PEER_CERT_V_END(%b %d %H:%M:%S %Y %Z)%"}}}'],
     ['headers: {request: {add: {x-meta: "%DYNAMIC_METADATA(com.test.my_filter)%", x-pct: "100%%", x-host: "a %HOSTNAME% b"}}}'],
     ['headers: {request: {set: {x-json: "%REQ([\\"x-a\\", \\"x-b\\"])%"}}}'],
+    ['match: [{sourceNamespace: Team-A}]'], // Istio's IsDNS1123Label allows upper case
   ])('valid: %s', (extra) => {
     expect(findings(route(extra))).toEqual([])
   })
