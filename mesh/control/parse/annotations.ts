@@ -9,11 +9,11 @@ import { at, type Reporter } from './reporter.ts'
 export const DRY_RUN = 'istio.io/dry-run'
 
 /** Set by Istio itself on generated config: a user setting them could escalate privileges, or is a test hook. */
-const INTERNAL: Readonly<Record<string, string>> = {
+const INTERNAL: Readonly<Record<string, string>> = Object.freeze({
   'internal.istio.io/webhook-always-reject': 'is found, so the webhook rejects this resource',
   'internal.istio.io/parent-namespace': 'may not be set by users',
   'internal.istio.io/parents': 'may not be set by users',
-}
+})
 
 export function checkAnnotations(annotations: Readonly<Record<string, string>>, kind: Kind, r: Reporter): void {
   const field = (key: string) => at(at('metadata', 'annotations'), key)

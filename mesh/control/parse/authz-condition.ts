@@ -3,6 +3,7 @@
  * checked for that attribute as Istio's ValidateAttribute does, then compiled to matchers.
  */
 
+import { deepFreeze } from '../freeze.ts'
 import type { AuthorizationAttribute, AuthorizationCondition, AuthzMatcher } from '../types.ts'
 import { absent, checkShape, object, str } from './fields.ts'
 import {
@@ -13,7 +14,7 @@ import { NO_JWT } from './authz-source.ts'
 import { at, type Reporter } from './reporter.ts'
 
 /** Keys meshdojo evaluates, with how each value is checked and compiled (`request.auth.*` never matches: no JWT). */
-const KEYS: Readonly<Record<string, { attribute: AuthorizationAttribute; check?: typeof checkIps; compile: (v: string, ns: string) => AuthzMatcher }>> = {
+const KEYS: Readonly<Record<string, { attribute: AuthorizationAttribute; check?: typeof checkIps; compile: (v: string, ns: string) => AuthzMatcher }>> = deepFreeze({
   'source.ip': { attribute: { kind: 'sourceIp' }, check: checkIps, compile: ipMatcher },
   'remote.ip': { attribute: { kind: 'remoteIp' }, check: checkIps, compile: ipMatcher },
   'destination.ip': { attribute: { kind: 'destinationIp' }, check: checkIps, compile: ipMatcher },
@@ -26,7 +27,7 @@ const KEYS: Readonly<Record<string, { attribute: AuthorizationAttribute; check?:
   'request.auth.principal': { attribute: { kind: 'none' }, compile: (v) => stringMatcher(v) },
   'request.auth.audiences': { attribute: { kind: 'none' }, compile: (v) => stringMatcher(v) },
   'request.auth.presenter': { attribute: { kind: 'none' }, compile: (v) => stringMatcher(v) },
-}
+})
 
 export function authzCondition(v: unknown, field: string, r: Reporter, policyNamespace: string): AuthorizationCondition | undefined {
   const o = object(v, field, r)

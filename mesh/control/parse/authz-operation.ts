@@ -5,7 +5,7 @@ import { checkShape, type Obj } from './fields.ts'
 import { checkPathTemplates, checkPorts, pathMatcher, portMatcher, stringMatcher, values } from './authz-values.ts'
 import { at, type Reporter } from './reporter.ts'
 
-export const OPERATION_FIELDS = ['hosts', 'notHosts', 'ports', 'notPorts', 'methods', 'notMethods', 'paths', 'notPaths'] as const satisfies readonly (keyof AuthorizationOperation)[]
+const OPERATION_FIELDS = ['hosts', 'notHosts', 'ports', 'notPorts', 'methods', 'notMethods', 'paths', 'notPaths'] as const satisfies readonly (keyof AuthorizationOperation)[]
 
 export function authzOperation(o: Obj, field: string, r: Reporter): AuthorizationOperation | undefined {
   checkShape(o, field, r, { fields: OPERATION_FIELDS })

@@ -8,7 +8,7 @@ import {
 } from './authz-values.ts'
 import { at, type Reporter } from './reporter.ts'
 
-export const SOURCE_FIELDS = [
+const SOURCE_FIELDS = [
   'principals', 'notPrincipals', 'requestPrincipals', 'notRequestPrincipals', 'namespaces', 'notNamespaces',
   'serviceAccounts', 'notServiceAccounts', 'trustDomains', 'notTrustDomains', 'ipBlocks', 'notIpBlocks',
   'remoteIpBlocks', 'notRemoteIpBlocks',

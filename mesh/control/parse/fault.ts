@@ -12,12 +12,12 @@ import { at, type Reporter } from './reporter.ts'
 type Delay = NonNullable<HTTPFaultInjection['delay']>
 type Abort = NonNullable<HTTPFaultInjection['abort']>
 
-/** gRPC status names Istio accepts for `abort.grpcStatus`, with their codes (the `grpc-status` the abort answers). */
-export const GRPC_STATUS_CODES: ReadonlyMap<string, number> = new Map([
+/** gRPC status names Istio accepts for `abort.grpcStatus`, in code order (the `grpc-status` the abort answers). */
+const GRPC_STATUS_NAMES: readonly string[] = Object.freeze([
   'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
   'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED',
   'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
-].map((name, code) => [name, code]))
+])
 
 const NEVER_FIRES = "has no percentage, and Istio's default is 0%: it never fires. Add percentage: {value: 100}"
 
@@ -97,8 +97,8 @@ function abort(v: unknown, field: string, r: Reporter): Abort | undefined {
   }
   const grpcStatus = str(o.grpcStatus, at(field, kind), r)
   if (grpcStatus === undefined) return undefined
-  const grpcCode = GRPC_STATUS_CODES.get(grpcStatus)
-  if (grpcCode === undefined) {
+  const grpcCode = GRPC_STATUS_NAMES.indexOf(grpcStatus)
+  if (grpcCode < 0) {
     r.error('MD0115', at(field, kind), `must be a gRPC status name such as "UNAVAILABLE" or "NOT_FOUND"`, grpcStatus)
     return undefined
   }

@@ -7,7 +7,7 @@ import { checkShape, listOf, object, str, strList } from './fields.ts'
 import { at, type Reporter } from './reporter.ts'
 
 /** Topology labels Kubernetes and Istio set on every workload. */
-export const TOPOLOGY_LABELS: readonly string[] = ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone']
+export const TOPOLOGY_LABELS: readonly string[] = Object.freeze(['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone'])
 
 export interface Failover {
   readonly failover: readonly { from: string; to: string }[]

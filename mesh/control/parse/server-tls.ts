@@ -5,14 +5,15 @@
  * only `mode` and `httpsRedirect` reach the typed spec.
  */
 
+import { FrozenSet } from '../freeze.ts'
 import type { GatewayServer } from '../types.ts'
 import { absent, bool, checkShape, list, listOf, object, oneOfStr, str, strList } from './fields.ts'
 import { at, type Reporter } from './reporter.ts'
 
-export const SERVER_TLS_MODES = ['PASSTHROUGH', 'SIMPLE', 'MUTUAL', 'AUTO_PASSTHROUGH', 'ISTIO_MUTUAL', 'OPTIONAL_MUTUAL'] as const
+const SERVER_TLS_MODES = ['PASSTHROUGH', 'SIMPLE', 'MUTUAL', 'AUTO_PASSTHROUGH', 'ISTIO_MUTUAL', 'OPTIONAL_MUTUAL'] as const
 const PROTOCOL_VERSIONS = ['TLS_AUTO', 'TLSV1_0', 'TLSV1_1', 'TLSV1_2', 'TLSV1_3'] as const
 /** What BoringSSL (Envoy) accepts in cipherSuites, besides expressions starting with an operator (`-`, `+`, `!`…). */
-const CIPHER_SUITES: ReadonlySet<string> = new Set([
+const CIPHER_SUITES: ReadonlySet<string> = new FrozenSet([
   'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384',
   'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305', 'ECDHE-ECDSA-AES128-SHA', 'ECDHE-RSA-AES128-SHA',
   'ECDHE-ECDSA-AES256-SHA', 'ECDHE-RSA-AES256-SHA', 'AES128-GCM-SHA256', 'AES256-GCM-SHA384', 'AES128-SHA', 'AES256-SHA', 'DES-CBC3-SHA',
