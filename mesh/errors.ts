@@ -1,8 +1,10 @@
-/** Errors a user can cause or act on carry a stable code, the field at fault and the value received. */
+/**
+ * Errors a user can cause or act on carry a stable code, the field at fault and the value received. Every code is
+ * thrown somewhere and documented in docs/errors.md (mesh/control/codes.test.ts keeps the three in step).
+ */
 
 export type ErrorCode =
   | 'MESH_CONFIG_INVALID'
-  | 'MESH_PORT_IN_USE'
   | 'MESH_UNKNOWN_WORKLOAD'
   | 'MESH_SCENARIO_INVALID'
   | 'MESH_ADMIN_UNREACHABLE'

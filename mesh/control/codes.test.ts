@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
 import { CODES } from './codes.ts'
 
-// Keeps the diagnostic codes used in the source, the CODES table and docs/errors.md in step, both ways.
+// Keeps the diagnostic codes used in the source, the CODES table and docs/errors.md in step, both ways; and the
+// same for the MeshError codes (mesh/errors.ts ErrorCode): each declared code is thrown somewhere and documented.
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const SOURCE_DIRS = ['mesh', 'sim', 'bookinfo', 'scenarios', 'test', 'bench']
 const CODE = /\b(?:MD\d{4}|IST\d{4})\b/g
@@ -31,6 +32,34 @@ for (const file of SOURCE_DIRS.flatMap((d) => sourceFiles(join(ROOT, d)))) {
   for (const code of readFileSync(file, 'utf8').match(CODE) ?? []) if (!used.has(code)) used.set(code, file)
 }
 const documented = new Set([...readFileSync(join(ROOT, 'docs/errors.md'), 'utf8').matchAll(/^#{2,4} (MD\d{4}|IST\d{4})$/gm)].map((m) => m[1]!))
+
+const errorsFile = join(ROOT, 'mesh/errors.ts')
+const errorsSource = readFileSync(errorsFile, 'utf8')
+const union = /export type ErrorCode =([^]*?)\n\n/.exec(errorsSource)?.[1] ?? ''
+const declared = new Set([...union.matchAll(/'(MESH_[A-Z_]+)'/g)].map((m) => m[1]!))
+const thrown = new Map<string, string>() // MESH code → first file using it as a string
+for (const file of SOURCE_DIRS.flatMap((d) => sourceFiles(join(ROOT, d)))) {
+  if (file === errorsFile) continue
+  for (const m of readFileSync(file, 'utf8').matchAll(/'(MESH_[A-Z_]+)'/g)) if (!thrown.has(m[1]!)) thrown.set(m[1]!, file)
+}
+const errorsDoc = readFileSync(join(ROOT, 'docs/errors.md'), 'utf8')
+const meshDocumented = new Set([...errorsDoc.matchAll(/`(MESH_[A-Z_]+)`/g)].map((m) => m[1]!))
+
+describe('MeshError codes', () => {
+  test('the ErrorCode union is read from mesh/errors.ts', () => {
+    expect(declared.size).toBeGreaterThan(3)
+  })
+
+  test('every declared code is used somewhere, and every code used is declared', () => {
+    expect([...declared].filter((c) => !thrown.has(c))).toEqual([])
+    expect([...thrown].filter(([c]) => !declared.has(c)).map(([c, file]) => `${c} (${file})`)).toEqual([])
+  })
+
+  test('docs/errors.md documents exactly the declared codes', () => {
+    expect([...declared].filter((c) => !meshDocumented.has(c))).toEqual([])
+    expect([...meshDocumented].filter((c) => !declared.has(c))).toEqual([])
+  })
+})
 
 describe('diagnostic codes', () => {
   test('every code used in the source is in the CODES table', () => {

@@ -7,6 +7,7 @@
 import { MeshError } from '../errors.ts'
 import { destinationRuleSpec } from './parse/destination-rule.ts'
 import { gatewaySpec } from './parse/gateway.ts'
+import type { Meta } from './parse/metadata.ts'
 import type { Reporter } from './parse/reporter.ts'
 import { virtualServiceSpec } from './parse/virtual-service.ts'
 import { peerAuthenticationSpec } from './parse/peer-authentication.ts'
@@ -31,7 +32,8 @@ export interface KindInfo<K extends Kind = Kind> {
   readonly shortNames: readonly string[]
   /** Kubernetes rule for metadata.name; Istio additionally requires Gateway names to be DNS labels. */
   readonly nameRule: 'subdomain' | 'label'
-  readonly parseSpec: (spec: unknown, field: string, r: Reporter) => SpecOf<K> | undefined
+  /** `meta`: the resource's parsed metadata (a policy's namespace, AuthorizationPolicy's dry-run annotation). */
+  readonly parseSpec: (spec: unknown, field: string, r: Reporter, meta: Meta) => SpecOf<K> | undefined
   /** Columns between NAME and AGE in `get` tables (the CRD's additionalPrinterColumns). */
   readonly columns: readonly Column[]
 }

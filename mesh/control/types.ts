@@ -97,6 +97,8 @@ export interface HTTPFaultInjection {
     readonly httpStatus?: number
     /** gRPC status name (e.g. `UNAVAILABLE`); answered as HTTP 200 + grpc-status. */
     readonly grpcStatus?: string
+    /** The numeric code of `grpcStatus` (`UNAVAILABLE` → 14), resolved at parse time; set with it. */
+    readonly grpcCode?: number
     readonly percent: number
   }
 }
@@ -317,43 +319,69 @@ export interface PeerAuthenticationSpec {
 export type AuthorizationAction = 'ALLOW' | 'DENY' | 'AUDIT'
 
 /**
- * `rules[].from[].source`. Every list holds Istio's match strings as written: exact, `prefix*`,
- * `*suffix`, or `*` (present). Absent lists are empty and do not constrain the match.
+ * One value of an AuthorizationPolicy list, compiled at parse time (parse/authz-values.ts) into Istio's match:
+ * exact, `prefix*`, `*suffix`, `*` (any non-empty value), a CIDR block, a port, or a glob/template run on RE2.
+ * `matches` is linear in the length of what it is given.
+ */
+export interface AuthzMatcher {
+  /** The value as written in the policy. */
+  readonly source: string
+  /** Whether the request attribute this value constrains (named on each list) matches; '' means the request has none. */
+  matches(attribute: string): boolean
+}
+
+/**
+ * `rules[].from[].source`. Absent lists are empty and do not constrain the match. The principal lists, `namespaces`,
+ * `serviceAccounts` and `trustDomains` match the peer's verified identity (`spiffe://…`, '' for plain text); the
+ * request principal lists the JWT principal ('' here: there is no RequestAuthentication); the IP lists an address.
  */
 export interface AuthorizationSource {
-  readonly principals: readonly string[]
-  readonly notPrincipals: readonly string[]
-  readonly requestPrincipals: readonly string[]
-  readonly notRequestPrincipals: readonly string[]
-  readonly namespaces: readonly string[]
-  readonly notNamespaces: readonly string[]
-  readonly serviceAccounts: readonly string[]
-  readonly notServiceAccounts: readonly string[]
-  readonly trustDomains: readonly string[]
-  readonly notTrustDomains: readonly string[]
-  readonly ipBlocks: readonly string[]
-  readonly notIpBlocks: readonly string[]
-  readonly remoteIpBlocks: readonly string[]
-  readonly notRemoteIpBlocks: readonly string[]
+  readonly principals: readonly AuthzMatcher[]
+  readonly notPrincipals: readonly AuthzMatcher[]
+  readonly requestPrincipals: readonly AuthzMatcher[]
+  readonly notRequestPrincipals: readonly AuthzMatcher[]
+  readonly namespaces: readonly AuthzMatcher[]
+  readonly notNamespaces: readonly AuthzMatcher[]
+  readonly serviceAccounts: readonly AuthzMatcher[]
+  readonly notServiceAccounts: readonly AuthzMatcher[]
+  readonly trustDomains: readonly AuthzMatcher[]
+  readonly notTrustDomains: readonly AuthzMatcher[]
+  /** Match the downstream (peer) address. */
+  readonly ipBlocks: readonly AuthzMatcher[]
+  readonly notIpBlocks: readonly AuthzMatcher[]
+  /** Match the original client address (the peer's, since sidecars trust no X-Forwarded-For hops). */
+  readonly remoteIpBlocks: readonly AuthzMatcher[]
+  readonly notRemoteIpBlocks: readonly AuthzMatcher[]
 }
 
-/** `rules[].to[].operation`. Ports are strings in Istio's API. */
+/** `rules[].to[].operation`: hosts match the authority (ignoring case), ports the port in decimal, paths the path without query. */
 export interface AuthorizationOperation {
-  readonly hosts: readonly string[]
-  readonly notHosts: readonly string[]
-  readonly ports: readonly string[]
-  readonly notPorts: readonly string[]
-  readonly methods: readonly string[]
-  readonly notMethods: readonly string[]
-  readonly paths: readonly string[]
-  readonly notPaths: readonly string[]
+  readonly hosts: readonly AuthzMatcher[]
+  readonly notHosts: readonly AuthzMatcher[]
+  readonly ports: readonly AuthzMatcher[]
+  readonly notPorts: readonly AuthzMatcher[]
+  readonly methods: readonly AuthzMatcher[]
+  readonly notMethods: readonly AuthzMatcher[]
+  readonly paths: readonly AuthzMatcher[]
+  readonly notPaths: readonly AuthzMatcher[]
 }
 
-/** `rules[].when[]`: `request.headers[x-user]`, `source.principal`, `source.namespace`, … */
+/**
+ * The request attribute a `when` key names: a request header (`request.headers[x-user]`, lower-cased), the peer's
+ * identity (`source.principal`, `source.namespace`, `source.serviceAccount`, `source.trustDomain`), an address, the
+ * destination port, the SNI, or `none` for what never exists here (`request.auth.*` without JWT, `experimental.*`).
+ */
+export type AuthorizationAttribute =
+  | { readonly kind: 'header'; readonly name: string }
+  | { readonly kind: 'peerIdentity' | 'sourceIp' | 'remoteIp' | 'destinationIp' | 'destinationPort' | 'sni' | 'none' }
+
+/** `rules[].when[]`: `values` ORed, `notValues` negated, over `attribute`. */
 export interface AuthorizationCondition {
+  /** As written: `request.headers[x-user]`, `source.principal`, … */
   readonly key: string
-  readonly values: readonly string[]
-  readonly notValues: readonly string[]
+  readonly attribute: AuthorizationAttribute
+  readonly values: readonly AuthzMatcher[]
+  readonly notValues: readonly AuthzMatcher[]
 }
 
 /** A rule matches when any `from` matches, any `to` matches and every `when` holds; an absent list matches anything. */
@@ -369,6 +397,8 @@ export interface AuthorizationPolicySpec {
   readonly action: AuthorizationAction
   /** No rules: the policy matches nothing (an ALLOW policy without rules denies everything it selects). */
   readonly rules: readonly AuthorizationRule[]
+  /** `metadata.annotations["istio.io/dry-run"]` is true: evaluated, never enforced (ALLOW and DENY only). */
+  readonly dryRun: boolean
 }
 
 // === meshdojo.dev ===
@@ -382,6 +412,11 @@ export interface TokenBucket {
 
 export interface LocalRateLimitRoute {
   readonly name?: string
+  /**
+   * Identifies this route's bucket across config pushes: the route as written (match and bucket), in stable JSON.
+   * A push that keeps it keeps the bucket's tokens; changing the route starts a fresh bucket.
+   */
+  readonly bucketKey: string
   /** ORed blocks, as in a VirtualService route; empty matches every request. */
   readonly match: readonly HTTPMatchRequest[]
   readonly tokenBucket: TokenBucket

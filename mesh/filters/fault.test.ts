@@ -3,6 +3,8 @@ import { ManualClock } from '../clock.ts'
 import { fault } from './fault.ts'
 import { Cancel } from '../filter.ts'
 import { draws, get, stubUpstream } from '../../test/support/requests.ts'
+import { parseConfig } from '../control/parse/parse-config.ts'
+import type { VirtualService } from '../control/types.ts'
 
 describe('fault', () => {
   test('delays, then forwards, flagging DI', async () => {
@@ -53,9 +55,21 @@ describe('fault', () => {
   })
 
   test('a gRPC abort answers 200 with grpc-status', async () => {
-    const res = await fault({ abort: { grpcStatus: 'UNAVAILABLE', percent: 100 } }, { clock: new ManualClock(), random: draws(0) })(stubUpstream(200).handler)(get('/'))
+    const res = await fault({ abort: { grpcStatus: 'UNAVAILABLE', grpcCode: 14, percent: 100 } }, { clock: new ManualClock(), random: draws(0) })(stubUpstream(200).handler)(get('/'))
     expect(res.status).toBe(200)
     expect(res.headers['grpc-status']).toBe('14')
+  })
+
+  test('the gRPC code comes from the parsed spec, not from a table of names here', async () => {
+    const { resources } = parseConfig(`apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: r}
+spec: {hosts: [r], http: [{fault: {abort: {grpcStatus: NOT_FOUND, percentage: {value: 100}}}, route: [{destination: {host: r}}]}]}
+`, 'vs.yaml')
+    const spec = (resources[0] as VirtualService).spec.http[0]!.fault!
+    expect(spec.abort).toMatchObject({ grpcStatus: 'NOT_FOUND', grpcCode: 5 })
+    const res = await fault(spec, { clock: new ManualClock(), random: draws(0) })(stubUpstream(200).handler)(get('/'))
+    expect(res.headers['grpc-status']).toBe('5')
   })
 
   test('a caller that leaves during the delay cancels it', async () => {

@@ -9,12 +9,8 @@ import { localReply } from '../filter.ts'
 import type { Random } from '../random.ts'
 import type { HTTPFaultInjection } from '../control/types.ts'
 
-/** gRPC status names Istio accepts in `abort.grpcStatus`, with their codes. */
-const GRPC_CODES: Readonly<Record<string, number>> = {
-  OK: 0, CANCELLED: 1, UNKNOWN: 2, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, ABORTED: 10, OUT_OF_RANGE: 11,
-  UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, DATA_LOSS: 15, UNAUTHENTICATED: 16,
-}
+/** UNAVAILABLE: what a gRPC abort answers when its spec carries no code (not produced by the parser). */
+const DEFAULT_GRPC_CODE = 14
 
 export function fault(spec: HTTPFaultInjection, deps: { clock: Clock; random: Random }): Filter {
   // Istio converts percentages to parts per million; a draw per request decides.
@@ -30,7 +26,7 @@ export function fault(spec: HTTPFaultInjection, deps: { clock: Clock; random: Ra
         req.info.flags.add('FI')
         req.info.details = 'fault_filter_abort'
         if (abort.httpStatus !== undefined) return localReply(abort.httpStatus, 'fault filter abort')
-        const code = GRPC_CODES[abort.grpcStatus ?? 'UNAVAILABLE'] ?? 14
+        const code = abort.grpcCode ?? DEFAULT_GRPC_CODE
         return localReply(200, '', { 'content-type': 'application/grpc', 'grpc-status': String(code), 'grpc-message': 'fault filter abort' })
       }
       return next(req)

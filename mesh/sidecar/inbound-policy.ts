@@ -48,10 +48,9 @@ export class InboundPolicy {
     const port = this.target.port
     const routes = chosen.spec.routes.map((route, i) => {
       const predicates = route.match.map(compileMatch)
-      const raw = (chosen.raw as { spec?: { routes?: unknown[] } }).spec?.routes?.[i]
       return {
         matches: predicates.length === 0 ? () => true : (req: Parameters<(typeof predicates)[number]>[0]) => predicates.some((p) => p(req, port)),
-        bucket: bucket(`route[${i}]:${stableStringify(raw ?? null)}`, route.tokenBucket),
+        bucket: bucket(`route[${i}]:${route.bucketKey}`, route.tokenBucket),
       }
     })
     const workload = chosen.spec.tokenBucket ? bucket('workload', chosen.spec.tokenBucket) : undefined

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { systemClock, type Clock } from '../../mesh/clock.ts'
+import { MeshError } from '../../mesh/errors.ts'
 import { randomSource, type RandomSource } from '../../mesh/random.ts'
 import { ServiceRegistry } from '../../mesh/control/registry.ts'
 import { ConfigStore } from '../../mesh/control/config-store.ts'
@@ -170,7 +171,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
     registerClient: (identity) => identities.set(identity.name, identity),
     workload(name) {
       const w = workloads.get(name)
-      if (!w) throw new Error(`no workload named ${name}; workloads: ${[...workloads.keys()].join(', ')}`)
+      if (!w) throw new MeshError('MESH_UNKNOWN_WORKLOAD', `no workload named ${name}; workloads: ${[...workloads.keys()].join(', ')}`)
       return w
     },
     async resetConfig() {

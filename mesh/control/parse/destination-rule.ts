@@ -2,9 +2,11 @@
 
 import type { DestinationRuleSpec, Subset } from '../types.ts'
 import { absent, checkShape, checkUnique, listOf, object, requiredObject, requiredStr, strMap } from './fields.ts'
-import { checkLabels, isIPAddress, isIstioLabel, wildcardDomainProblem } from './names.ts'
+import { checkLabels, isIstioLabel, wildcardDomainProblem } from './names.ts'
+import { exportTo } from './export-to.ts'
 import { at, type Reporter } from './reporter.ts'
 import { trafficPolicy } from './traffic-policy.ts'
+import { workloadSelector } from './workload-selector.ts'
 
 export function destinationRuleSpec(v: unknown, field: string, r: Reporter): DestinationRuleSpec | undefined {
   const o = requiredObject(v, field, r)
@@ -17,9 +19,12 @@ export function destinationRuleSpec(v: unknown, field: string, r: Reporter): Des
     },
   })
   const before = r.errorCount
+  const selector = workloadSelector(o.workloadSelector, at(field, 'workloadSelector'), r)
+  exportTo(o.exportTo, at(field, 'exportTo'), r, { withWorkloadSelector: selector !== undefined })
   const host = requiredStr(o.host, at(field, 'host'), r)
   if (host !== undefined) {
-    const problem = isIPAddress(host) ? undefined : wildcardDomainProblem(host)
+    // Istio's ValidateWildcardDomain: an IP address is not a DestinationRule host (its last label is all digits).
+    const problem = wildcardDomainProblem(host)
     if (problem !== undefined) r.error('MD0110', at(field, 'host'), `is not a valid host (${problem})`, host)
   }
   const policy = trafficPolicy(o.trafficPolicy, at(field, 'trafficPolicy'), r)

@@ -2,7 +2,7 @@
 
 import type { Destination } from '../types.ts'
 import { absent, checkShape, object, requiredObject, requiredStr, str } from './fields.ts'
-import { isIPAddress, isIstioLabel, wildcardDomainProblem } from './names.ts'
+import { isIstioLabel, wildcardDomainProblem } from './names.ts'
 import { at, type Reporter } from './reporter.ts'
 
 export function destination(v: unknown, field: string, r: Reporter): Destination | undefined {
@@ -32,7 +32,8 @@ function checkDestinationHost(host: string, field: string, r: Reporter): boolean
     r.error('MD0110', field, 'a destination must name one host, not "*"', host)
     return false
   }
-  const problem = isIPAddress(host) ? undefined : wildcardDomainProblem(host)
+  // Istio's validateDestination takes a (wildcard) domain name only: an IP address is not a destination host.
+  const problem = wildcardDomainProblem(host)
   if (problem !== undefined) {
     r.error('MD0110', field, `is not a valid host name (${problem})`, host)
     return false

@@ -76,3 +76,10 @@ export function durationMs(v: unknown, field: string, r: Reporter, opts: { allow
   }
   return Number(parsed.ns / 1_000_000n)
 }
+
+/** A field Istio stores as a duration without its 1 ms rule: only the syntax is checked. */
+export function durationSyntax(v: unknown, field: string, r: Reporter): void {
+  if (v === undefined || v === null) return
+  const parsed = typeof v === 'string' ? parseGoDuration(v) : { ok: false as const, reason: 'not a string' }
+  if (!parsed.ok) r.error('MD0112', field, `must be ${EXAMPLES} (${parsed.reason})`, v)
+}

@@ -12,12 +12,12 @@ import { at, type Reporter } from './reporter.ts'
 type Delay = NonNullable<HTTPFaultInjection['delay']>
 type Abort = NonNullable<HTTPFaultInjection['abort']>
 
-/** gRPC status names Istio accepts for `abort.grpcStatus`. */
-export const GRPC_STATUS_NAMES: readonly string[] = [
+/** gRPC status names Istio accepts for `abort.grpcStatus`, in code order (the `grpc-status` the abort answers). */
+const GRPC_STATUS_NAMES: readonly string[] = Object.freeze([
   'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
   'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED',
   'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
-]
+])
 
 const NEVER_FIRES = "has no percentage, and Istio's default is 0%: it never fires. Add percentage: {value: 100}"
 
@@ -83,7 +83,8 @@ function abort(v: unknown, field: string, r: Reporter): Abort | undefined {
   else percent = percentage(o.percentage, at(field, 'percentage'), r)
   const kind = kinds[0]
   if (kind === undefined) {
-    r.error('MD0108', field, 'needs httpStatus or grpcStatus')
+    // Istio's webhook only warns, and its translation drops such an abort.
+    r.warn('MD0121', field, 'has no httpStatus or grpcStatus, so Istio ignores this abort')
     return undefined
   }
   if (kind === 'http2Error') {
@@ -96,20 +97,25 @@ function abort(v: unknown, field: string, r: Reporter): Abort | undefined {
   }
   const grpcStatus = str(o.grpcStatus, at(field, kind), r)
   if (grpcStatus === undefined) return undefined
-  if (!GRPC_STATUS_NAMES.includes(grpcStatus)) {
+  const grpcCode = GRPC_STATUS_NAMES.indexOf(grpcStatus)
+  if (grpcCode < 0) {
     r.error('MD0115', at(field, kind), `must be a gRPC status name such as "UNAVAILABLE" or "NOT_FOUND"`, grpcStatus)
     return undefined
   }
-  return percent === undefined ? undefined : { grpcStatus, percent }
+  return percent === undefined ? undefined : { grpcStatus, grpcCode, percent }
 }
 
-/** An HTTP status Envoy can send, 200–599. */
+/**
+ * An abort or direct-response status as Istio's webhook accepts it: 200–600. Envoy itself only takes 200–599,
+ * so 600 passes validation but a cluster's proxies reject the route: a warning.
+ */
 export function httpStatusCode(v: unknown, field: string, r: Reporter): number | undefined {
   const n = int(v, field, r, INT32)
   if (n === undefined) return undefined
-  if (n < 200 || n > 599) {
+  if (n < 200 || n > 600) {
     r.error('MD0115', field, 'must be an HTTP status from 200 to 599', n)
     return undefined
   }
+  if (n === 600) r.warn('MD0121', field, "Istio accepts 600, but Envoy only sends 200 to 599: on a cluster, the proxies reject this route", n)
   return n
 }

@@ -90,6 +90,15 @@ export function requiredStr(v: unknown, field: string, r: Reporter): string | un
   return str(v, field, r)
 }
 
+/** A string that must be one of `allowed` (a proto enum's names); reports MD0106 otherwise. */
+export function oneOfStr<T extends string>(v: unknown, field: string, r: Reporter, allowed: readonly T[]): T | undefined {
+  const s = str(v, field, r)
+  if (s === undefined) return undefined
+  if ((allowed as readonly string[]).includes(s)) return s as T
+  r.error('MD0106', field, `must be one of ${allowed.join(', ')}`, s)
+  return undefined
+}
+
 export function bool(v: unknown, field: string, r: Reporter): boolean | undefined {
   if (absent(v)) return undefined
   if (typeof v !== 'boolean') {

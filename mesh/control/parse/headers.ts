@@ -2,9 +2,8 @@
 
 import type { HeaderOperations, HeadersSpec } from '../types.ts'
 import { checkShape, object, strList, strMap } from './fields.ts'
+import { headerValueProblem } from './header-value.ts'
 import { at, type Reporter } from './reporter.ts'
-
-const CONTROL_CHARS = /[\u0000-\u0008\u000A-\u001F\u007F]/
 
 export function headersSpec(v: unknown, field: string, r: Reporter): HeadersSpec | undefined {
   const o = object(v, field, r)
@@ -54,23 +53,7 @@ function checkName(name: string, field: string, r: Reporter, mayWriteAuthority: 
   else if (name.startsWith(':')) r.error('MD0120', field, 'header names cannot start with ":"', name)
 }
 
-/** No control characters; `%` starts an Envoy `%VARIABLE%` and must be closed or doubled (`%%`). */
 function checkValue(value: string, field: string, r: Reporter): void {
-  if (CONTROL_CHARS.test(value)) {
-    r.error('MD0120', field, 'header value must not contain control characters', value)
-    return
-  }
-  for (let i = 0; i < value.length; i++) {
-    if (value[i] !== '%') continue
-    if (value[i + 1] === '%') {
-      i++
-      continue
-    }
-    const close = value.indexOf('%', i + 1)
-    if (close < 0) {
-      r.error('MD0120', field, 'un-escaped "%" in header value (write "%%" for a literal percent sign)', value)
-      return
-    }
-    i = close
-  }
+  const problem = headerValueProblem(value)
+  if (problem !== undefined) r.error('MD0120', field, problem, value)
 }

@@ -57,7 +57,7 @@ const cases: Case[] = [
   { what: 'percentage over 100', doc: vs({ fault: { abort: { httpStatus: 503, percentage: { value: 140 } } } }), code: 'MD0113', field: 'spec.http[0].fault.abort.percentage.value', says: 'got 140' },
   { what: 'deprecated percent over 100', doc: vs({ fault: { delay: { fixedDelay: '1s', percent: 101 } } }), code: 'MD0113', field: 'spec.http[0].fault.delay.percent', says: 'got 101' },
   { what: 'abort status 99', doc: vs({ fault: { abort: { httpStatus: 99, percentage: { value: 100 } } } }), code: 'MD0115', field: 'spec.http[0].fault.abort.httpStatus', says: 'from 200 to 599, got 99' },
-  { what: 'abort status 600', doc: vs({ fault: { abort: { httpStatus: 600, percentage: { value: 100 } } } }), code: 'MD0115', field: 'spec.http[0].fault.abort.httpStatus', says: 'got 600' },
+  { what: 'abort status 601 (Istio allows up to 600)', doc: vs({ fault: { abort: { httpStatus: 601, percentage: { value: 100 } } } }), code: 'MD0115', field: 'spec.http[0].fault.abort.httpStatus', says: 'got 601' },
   { what: 'unknown gRPC status', doc: vs({ fault: { abort: { grpcStatus: 'BROKEN', percentage: { value: 100 } } } }), code: 'MD0115', field: 'spec.http[0].fault.abort.grpcStatus', says: 'got "BROKEN"' },
   { what: 'exponentialDelay', doc: vs({ fault: { delay: { exponentialDelay: '1s' } } }), code: 'MD0119', field: 'spec.http[0].fault.delay.exponentialDelay', says: 'not supported' },
   { what: 'fault with neither delay nor abort', doc: vs({ fault: {} }), code: 'MD0108', field: 'spec.http[0].fault', says: 'needs delay, abort, or both' },

@@ -11,6 +11,7 @@
  *       tokenBucket: {maxTokens: 5, tokensPerFill: 5, fillInterval: 1s}
  */
 
+import { stableStringify } from '../stable-json.ts'
 import type { LocalRateLimitRoute, LocalRateLimitSpec, TokenBucket } from '../types.ts'
 import { absent, checkShape, int, listOf, object, requiredObject, str } from './fields.ts'
 import { durationMs } from './duration.ts'
@@ -43,7 +44,7 @@ function route(v: unknown, field: string, r: Reporter): LocalRateLimitRoute | un
   const match = listOf(o.match, at(field, 'match'), r, (item, f) => httpMatch(item, f, r))
   const tokenBucket = bucket(o.tokenBucket, at(field, 'tokenBucket'), r)
   if (tokenBucket === undefined) return undefined
-  return { ...(name === undefined ? {} : { name }), match, tokenBucket }
+  return { ...(name === undefined ? {} : { name }), match, tokenBucket, bucketKey: stableStringify(o) }
 }
 
 function bucket(v: unknown, field: string, r: Reporter): TokenBucket | undefined {

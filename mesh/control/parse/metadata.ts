@@ -10,6 +10,8 @@ import { at, type Reporter } from './reporter.ts'
 export interface Meta {
   readonly name: string
   readonly namespace: string
+  /** `metadata.annotations`, as strings (anything else is reported). */
+  readonly annotations: Readonly<Record<string, string>>
 }
 
 /** Kubernetes-managed fields that may appear when re-applying `get -o yaml` output; all ignored. */
@@ -28,7 +30,7 @@ export function metadata(v: unknown, r: Reporter, nameRule: 'subdomain' | 'label
   // Kubernetes keeps labels and annotations as string maps; anything else is a schema error there too.
   const labels = strMap(o.labels, at(field, 'labels'), r)
   checkLabels(labels, at(field, 'labels'), r)
-  strMap(o.annotations, at(field, 'annotations'), r)
+  const annotations = strMap(o.annotations, at(field, 'annotations'), r)
   const name = str(o.name, at(field, 'name'), r)
   const namespace = str(o.namespace, at(field, 'namespace'), r) || 'default'
   if (namespace !== undefined) r.identity.namespace = namespace
@@ -41,5 +43,5 @@ export function metadata(v: unknown, r: Reporter, nameRule: 'subdomain' | 'label
   if (problem !== undefined) r.error('MD0005', at(field, 'name'), problem, name)
   const nsProblem = dnsLabelProblem(namespace)
   if (nsProblem !== undefined) r.error('MD0005', at(field, 'namespace'), nsProblem, namespace)
-  return problem === undefined && nsProblem === undefined ? { name, namespace } : undefined
+  return problem === undefined && nsProblem === undefined ? { name, namespace, annotations } : undefined
 }

@@ -3,6 +3,7 @@
  * or undefined when it is fine.
  */
 
+import { isIP } from 'node:net'
 import { at, type Reporter } from './reporter.ts'
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
@@ -68,6 +69,30 @@ export function wildcardDomainProblem(domain: string): string | undefined {
 
 export const isHeaderName = (name: string): boolean => HEADER_NAME.test(name)
 
+/** Istio's ValidateIPSubnet: an IP address, or one in CIDR notation (`10.0.0.0/8`, `2001:1::1/64`). */
+export function ipSubnetProblem(subnet: string): string | undefined {
+  const [address = '', bits, extra] = subnet.split('/')
+  const family = isIP(address)
+  if (bits === undefined) return family === 0 ? 'is not a valid IP address' : undefined
+  const max = family === 6 ? 128 : 32
+  if (family === 0 || extra !== undefined || !/^\d+$/.test(bits) || Number(bits) > max) return 'is not a valid CIDR block'
+  return undefined
+}
+
+/**
+ * Istio's check for hosts of a gateway-bound VirtualService with TLS (SNI) routes: like a wildcard domain, but
+ * the SNI names Envoy generates for AUTO_PASSTHROUGH, `outbound_.<port>_.<subset>_.<host>`, are allowed too.
+ */
+export function gatewaySniDomainProblem(domain: string): string | undefined {
+  if (!domain.startsWith('outbound_')) return wildcardDomainProblem(domain)
+  if (domain.length > 255) return `domain name ${JSON.stringify(domain)} too long (max 255)`
+  const parts = domain.split('_')
+  if (parts.length < 4) return 'should follow the outbound_.<port>_.<subset>_.<hostname> format'
+  if (!/[0-9]/.test(trimDots(parts[1]!))) return `label ${JSON.stringify(trimDots(parts[1]!))} invalid; should follow the outbound_.<port>_.<subset>_.<hostname> format`
+  if (!/[a-zA-Z]/.test(trimDots(parts[3]!))) return `label ${JSON.stringify(trimDots(parts[3]!))} invalid; should follow the outbound_.<port>_.<subset>_.<hostname> format`
+  return undefined
+}
+
 /** Kubernetes label keys (`[prefix/]name`) and values; reports each bad entry. */
 export function checkLabels(labels: Readonly<Record<string, string>>, field: string, r: Reporter): void {
   for (const [key, value] of Object.entries(labels)) {
@@ -84,4 +109,13 @@ function isLabelKey(key: string): boolean {
   const prefix = slash < 0 ? undefined : key.slice(0, slash)
   if (name.length > 63 || !QUALIFIED_NAME.test(name)) return false
   return prefix === undefined || (prefix.length <= 253 && dnsSubdomainProblem(prefix) === undefined)
+}
+
+/** `s` without leading and trailing dots (Go's strings.Trim(s, ".")). */
+function trimDots(s: string): string {
+  let start = 0
+  let end = s.length
+  while (start < end && s[start] === '.') start++
+  while (end > start && s[end - 1] === '.') end--
+  return s.slice(start, end)
 }

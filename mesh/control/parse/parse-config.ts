@@ -8,6 +8,7 @@ import { describeSupportedKinds, KIND_LIST, type AnyKindInfo } from '../kinds.ts
 import type { Diagnostic, IstioResource, ResourceRef, SourceRef } from '../types.ts'
 import { splitDocuments } from './documents.ts'
 import { checkShape, isObj, suggest, type Obj } from './fields.ts'
+import { checkAnnotations } from './annotations.ts'
 import { metadata, type Meta } from './metadata.ts'
 import { Reporter } from './reporter.ts'
 
@@ -41,7 +42,9 @@ export function parseResource(value: unknown, source?: SourceRef): { resource?: 
   const { info, o } = head
   const meta = metadata(o.metadata, r, info.nameRule)
   checkShape(o, '', r, { fields: ['apiVersion', 'kind', 'metadata', 'spec'], quiet: ['status'] })
-  const spec = info.parseSpec(o.spec, 'spec', r)
+  if (meta !== undefined) checkAnnotations(meta.annotations, info.kind, r)
+  // With bad metadata the spec is still read, so every mistake shows at once.
+  const spec = info.parseSpec(o.spec, 'spec', r, meta ?? { name: '', namespace: r.identity.namespace ?? 'default', annotations: {} })
   if (r.errorCount > 0 || meta === undefined || spec === undefined) return { diagnostics: r.diagnostics() }
   const resource = {
     kind: info.kind,
@@ -64,7 +67,7 @@ export function parseResourceRefs(text: string, file: string): { refs: ResourceR
       const r = new Reporter(doc.source)
       const head = header(item, r)
       const meta = head === undefined ? undefined : metadata(head.o.metadata, r, head.info.nameRule)
-      if (head !== undefined && meta !== undefined) refs.push({ kind: head.info.kind, ...meta })
+      if (head !== undefined && meta !== undefined) refs.push({ kind: head.info.kind, name: meta.name, namespace: meta.namespace })
       for (const d of r.diagnostics()) if (d.level === 'Error') diagnostics.push(d)
     }
   }

@@ -1,15 +1,17 @@
 /** `trafficPolicy` at host, subset and port level: load balancer, connection pool, outlier detection, TLS. */
 
-import type { TLSMode, TrafficPolicy, TrafficPolicyFields } from '../types.ts'
-import { absent, checkShape, listOf, object, str, type Obj } from './fields.ts'
+import type { TrafficPolicy, TrafficPolicyFields } from '../types.ts'
+import { absent, checkShape, listOf, object, type Obj } from './fields.ts'
+import { clientTls } from './client-tls.ts'
 import { connectionPool } from './connection-pool.ts'
 import { portNumber } from './destination.ts'
 import { loadBalancer } from './load-balancer.ts'
 import { outlierDetection } from './outlier-detection.ts'
 import { at, type Reporter } from './reporter.ts'
+import { retryBudget } from './retry-budget.ts'
+import { proxyProtocol, tunnelSettings } from './tunnel-settings.ts'
 
 const POLICY_FIELDS = ['loadBalancer', 'connectionPool', 'outlierDetection', 'tls']
-const TLS_MODES: readonly TLSMode[] = ['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL']
 
 export function trafficPolicy(v: unknown, field: string, r: Reporter): TrafficPolicy | undefined {
   const o = object(v, field, r)
@@ -26,13 +28,20 @@ export function trafficPolicy(v: unknown, field: string, r: Reporter): TrafficPo
     r.error('MD0108', field, 'must have at least one field')
     return undefined
   }
+  if (!absent(o.tunnel) && !absent(o.proxyProtocol)) r.error('MD0107', field, 'tunnel and proxyProtocol must not be set together')
+  tunnelSettings(o.tunnel, at(field, 'tunnel'), r)
+  proxyProtocol(o.proxyProtocol, at(field, 'proxyProtocol'), r)
+  retryBudget(o.retryBudget, at(field, 'retryBudget'), r)
   const portLevelSettings = listOf(o.portLevelSettings, at(field, 'portLevelSettings'), r, (item, f) => portPolicy(item, f, r))
   return { ...policyFields(o, field, r), portLevelSettings }
 }
 
 function portPolicy(v: unknown, field: string, r: Reporter): (TrafficPolicyFields & { port: number }) | undefined {
   const o = object(v, field, r)
-  if (o === undefined) return undefined
+  if (o === undefined) {
+    if (absent(v)) r.error('MD0108', field, 'port traffic policy may not be null')
+    return undefined
+  }
   checkShape(o, field, r, { fields: ['port', ...POLICY_FIELDS] })
   const portObj = object(o.port, at(field, 'port'), r)
   if (portObj !== undefined) checkShape(portObj, at(field, 'port'), r, { fields: ['number'] })
@@ -44,35 +53,14 @@ function portPolicy(v: unknown, field: string, r: Reporter): (TrafficPolicyField
 }
 
 function policyFields(o: Obj, field: string, r: Reporter): TrafficPolicyFields {
-  const lb = loadBalancer(o.loadBalancer, at(field, 'loadBalancer'), r)
+  const lb = loadBalancer(o.loadBalancer, at(field, 'loadBalancer'), r, !absent(o.outlierDetection))
   const pool = connectionPool(o.connectionPool, at(field, 'connectionPool'), r)
   const outlier = outlierDetection(o.outlierDetection, at(field, 'outlierDetection'), r)
-  const tls = tlsSettings(o.tls, at(field, 'tls'), r)
+  const tls = clientTls(o.tls, at(field, 'tls'), r)
   return {
     ...(lb === undefined ? {} : { loadBalancer: lb }),
     ...(pool === undefined ? {} : { connectionPool: pool }),
     ...(outlier === undefined ? {} : { outlierDetection: outlier }),
     ...(tls === undefined ? {} : { tls }),
   }
-}
-
-function tlsSettings(v: unknown, field: string, r: Reporter): { mode: TLSMode } | undefined {
-  const o = object(v, field, r)
-  if (o === undefined) return undefined
-  checkShape(o, field, r, {
-    fields: ['mode'],
-    quiet: ['clientCertificate', 'privateKey', 'caCertificates', 'credentialName', 'subjectAltNames', 'sni', 'insecureSkipVerify', 'caCrl'],
-  })
-  const mode = str(o.mode, at(field, 'mode'), r) ?? 'DISABLE'
-  if (!(TLS_MODES as readonly string[]).includes(mode)) {
-    r.error('MD0106', at(field, 'mode'), `must be one of ${TLS_MODES.join(', ')}`, mode)
-    return undefined
-  }
-  if (mode === 'MUTUAL' && absent(o.credentialName) && (absent(o.clientCertificate) || absent(o.privateKey))) {
-    r.error('MD0108', field, 'MUTUAL needs clientCertificate and privateKey, or credentialName')
-  }
-  if (mode === 'SIMPLE' || mode === 'MUTUAL') {
-    r.warn('MD0104', at(field, 'mode'), `${mode} TLS origination is not simulated; the hop stays plain HTTP`)
-  }
-  return { mode: mode as TLSMode }
 }

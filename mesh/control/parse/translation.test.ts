@@ -46,7 +46,7 @@ describe('fault percentages', () => {
 
   test('gRPC abort and fractional percentages', () => {
     expect(route({ route: [to('v1')], fault: { abort: { grpcStatus: 'UNAVAILABLE', percentage: { value: 0.5 } } } }).route.fault).toEqual({
-      abort: { grpcStatus: 'UNAVAILABLE', percent: 0.5 },
+      abort: { grpcStatus: 'UNAVAILABLE', grpcCode: 14, percent: 0.5 },
     })
   })
 })

@@ -1,12 +1,19 @@
-/** VirtualService `spec`: hosts, gateways (absent means `mesh`) and the ordered http routes. */
+/**
+ * VirtualService `spec`: hosts, gateways (absent means `mesh`) and the ordered http routes. TCP and TLS routes
+ * are validated (tcp-route.ts, tls-route.ts) but not simulated.
+ */
 
 import { HostIndex } from '../host-index.ts'
 import type { VirtualServiceSpec } from '../types.ts'
-import { absent, checkShape, list, listOf, requiredObject, strList } from './fields.ts'
+import { absent, checkShape, isObj, list, listOf, requiredObject, strList } from './fields.ts'
+import { exportTo } from './export-to.ts'
 import { checkGatewayNames, MESH_GATEWAY } from './gateway-names.ts'
+import { isJwtClaimRoute } from './http-match.ts'
 import { httpRoute } from './http-route.ts'
-import { isIPAddress, wildcardDomainProblem } from './names.ts'
+import { gatewaySniDomainProblem, isIPAddress, wildcardDomainProblem } from './names.ts'
 import { at, type Reporter } from './reporter.ts'
+import { tcpRoute } from './tcp-route.ts'
+import { tlsRoute } from './tls-route.ts'
 import { checkUnreachableRules } from './unreachable-rules.ts'
 
 export function virtualServiceSpec(v: unknown, field: string, r: Reporter): VirtualServiceSpec | undefined {
@@ -30,21 +37,46 @@ export function virtualServiceSpec(v: unknown, field: string, r: Reporter): Virt
   if (absent(o.hosts) || (Array.isArray(o.hosts) && o.hosts.length === 0)) {
     r.error('MD0108', f('hosts'), 'is required (delegate VirtualServices without hosts are not supported)')
   }
-  checkHosts(hosts, f('hosts'), r, gateways.includes(MESH_GATEWAY))
+  const gatewayBound = !gateways.includes(MESH_GATEWAY)
+  const tlsRaw = list(o.tls, f('tls'), r) ?? []
+  const tcpRaw = list(o.tcp, f('tcp'), r) ?? []
+  const sni = tlsRaw.some((t) => isObj(t) && Array.isArray(t.match) && t.match.some((m) => isObj(m) && Array.isArray(m.sniHosts) && m.sniHosts.length > 0))
+  checkHosts(hosts, f('hosts'), r, { appliesToMesh: !gatewayBound, sniHosts: gatewayBound && sni })
+  exportTo(o.exportTo, f('exportTo'), r)
 
   const httpRaw = list(o.http, f('http'), r) ?? []
-  if (httpRaw.length === 0 && absent(o.tcp) && absent(o.tls)) r.error('MD0108', f('http'), 'is required: a VirtualService needs http routes')
+  if (httpRaw.length === 0 && tcpRaw.length === 0 && tlsRaw.length === 0) r.error('MD0108', f('http'), 'is required: http, tcp or tls must be provided in a VirtualService')
   const http = listOf(o.http, f('http'), r, (item, itemField) => httpRoute(item, itemField, r))
+  if (!gatewayBound) checkNoJwtClaimRoutes(httpRaw, f('http'), r)
   checkUnreachableRules(httpRaw, f('http'), r)
+  tlsRaw.forEach((item, i) => tlsRoute(item, at(f('tls'), i), r, { hosts, gatewayBound }))
+  tcpRaw.forEach((item, i) => tcpRoute(item, at(f('tcp'), i), r))
 
   if (r.errorCount > before) return undefined
   return { hosts, gateways, http }
 }
 
-function checkHosts(hosts: readonly string[], field: string, r: Reporter, appliesToMesh: boolean): void {
+/** Istio routes on JWT claims only at gateways: a VirtualService bound to the mesh may not match on them. */
+function checkNoJwtClaimRoutes(http: readonly unknown[], field: string, r: Reporter): void {
+  http.forEach((route, i) => {
+    const matches = isObj(route) && Array.isArray(route.match) ? route.match : []
+    matches.forEach((m, j) => {
+      for (const key of ['headers', 'withoutHeaders'] as const) {
+        const names = isObj(m) && isObj(m[key]) ? Object.keys(m[key]) : []
+        for (const name of names.filter(isJwtClaimRoute)) {
+          r.error('MD0107', at(at(at(at(at(field, i), 'match'), j), key), name), `JWT claim based routing (key: ${name}) is only supported for gateways; this VirtualService is bound to the mesh`)
+        }
+      }
+    })
+  })
+}
+
+/** `sniHosts`: bound to gateways with TLS routes matched by SNI, so Envoy's `outbound_` SNI names are hosts too. */
+function checkHosts(hosts: readonly string[], field: string, r: Reporter, opts: { appliesToMesh: boolean; sniHosts: boolean }): void {
+  const { appliesToMesh } = opts
   let allValid = true
   hosts.forEach((host, i) => {
-    const problem = isIPAddress(host) ? undefined : wildcardDomainProblem(host)
+    const problem = isIPAddress(host) ? undefined : opts.sniHosts ? gatewaySniDomainProblem(host) : wildcardDomainProblem(host)
     if (problem !== undefined) {
       r.error('MD0110', at(field, i), `is not a valid host (${problem})`, host)
       allValid = false

@@ -69,7 +69,7 @@ export async function applyCommand(argv: string[], io: CliIO): Promise<number> {
     }
     if (res.status !== 200) throw new MeshError('MESH_ADMIN_UNREACHABLE', `the admin API at ${base} answered ${res.status}: ${body.error ?? ''}`)
     for (const w of body.warnings ?? []) io.stderr(w)
-    for (const c of body.changes ?? []) io.stdout(`${c.kind.toLowerCase()}.networking.istio.io/${c.name} ${c.action}${values['dry-run'] ? ' (dry run)' : ''}`)
+    for (const c of body.changes ?? []) io.stdout(`${kindName(c.kind)}/${c.name} ${c.action}${values['dry-run'] ? ' (dry run)' : ''}`)
   }
   return failed ? 1 : 0
 }
@@ -83,7 +83,7 @@ export async function deleteCommand(argv: string[], io: CliIO): Promise<number> 
     const res = await adminRequest(base, `/config/${encodeURIComponent(kind)}/${encodeURIComponent(name)}`, { method: 'DELETE' })
     const body = JSON.parse(await res.body.text()) as { error?: string; deleted?: { kind: string } }
     if (res.status !== 200) throw new UsageError(body.error ?? `could not delete ${kind} ${name}`)
-    io.stdout(`${body.deleted!.kind.toLowerCase()}.networking.istio.io "${name}" deleted`)
+    io.stdout(`${kindName(body.deleted!.kind)} "${name}" deleted`)
     return 0
   }
   if (positionals.length > 0) throw new UsageError('give either -f FILE or <kind> <name>')
@@ -95,11 +95,21 @@ export async function deleteCommand(argv: string[], io: CliIO): Promise<number> 
       for (const line of body.errors ?? [body.error ?? 'failed']) io.stderr(line)
       return 1
     }
-    for (const r of body.deleted ?? []) io.stdout(`${r.kind.toLowerCase()}.networking.istio.io "${r.name}" deleted`)
-    for (const r of body.notFound ?? []) io.stderr(`Error from server (NotFound): ${r.kind.toLowerCase()}s.networking.istio.io "${r.name}" not found`)
+    for (const r of body.deleted ?? []) io.stdout(`${kindName(r.kind)} "${r.name}" deleted`)
+    for (const r of body.notFound ?? []) io.stderr(`Error from server (NotFound): ${kindName(r.kind, { plural: true })} "${r.name}" not found`)
     missing += body.notFound?.length ?? 0
   }
   return missing > 0 ? 1 : 0
+}
+
+/**
+ * A kind as kubectl prints it, with its own API group: `virtualservice.networking.istio.io`,
+ * `authorizationpolicy.security.istio.io`, `localratelimits.meshdojo.dev` (plural for "not found").
+ */
+export function kindName(kind: string, opts: { plural?: boolean } = {}): string {
+  const info = KIND_LIST.find((k) => k.kind === kind)
+  if (info === undefined) return kind.toLowerCase()
+  return `${opts.plural ? info.plural : info.singular}.${info.group}`
 }
 
 interface Ref {
