@@ -108,6 +108,15 @@ describe('Istio HTTP metrics', () => {
     expect(samplesOf(families, 'istio_request_duration_milliseconds_bucket').map((s) => s.labels.le)).toEqual(['1', '5', '+Inf'])
   })
 
+  test("a caller proven only by its certificate: unknown workload, namespace from its SPIFFE id, as Istio reads a peer's SAN", async () => {
+    const registry = new Registry()
+    const metrics = new IstioHttpMetrics(registry)
+    const principal = 'spiffe://cluster.local/ns/shop/sa/cart'
+    metrics.record(record({ reporter: 'destination', source: { ...UNKNOWN_WORKLOAD, principal }, connectionSecurityPolicy: 'mutual_tls' }))
+    const [s] = samplesOf(parsePrometheusText(await registry.metrics()), 'istio_requests_total')
+    expect(s!.labels).toMatchObject({ source_workload: 'unknown', source_principal: principal, source_workload_namespace: 'shop', source_app: 'unknown', connection_security_policy: 'mutual_tls' })
+  })
+
   test('two meshes in one process keep separate registries', async () => {
     const a = new Registry()
     const b = new Registry()
