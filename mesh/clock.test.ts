@@ -116,3 +116,20 @@ test('ManualClock counts any delay in virtual time', async () => {
   expect(fired).toBe(true)
   expect(clock.pendingTimers()).toBe(0)
 })
+
+test('epoch times come from the monotonic clock: sub-millisecond, and an earlier reading maps to an earlier time', () => {
+  const clock = systemClock()
+  const readings = Array.from({ length: 50 }, () => clock.now())
+  const epochs = readings.map((t) => clock.epochAt(t))
+  // Date.now() would give whole milliseconds; these carry the reading's fraction.
+  expect(epochs.some((e) => !Number.isInteger(e))).toBe(true)
+  for (let i = 1; i < epochs.length; i++) expect(epochs[i]! - epochs[i - 1]!).toBeCloseTo(readings[i]! - readings[i - 1]!, 3) // a double near 1.8e12 ms resolves 0.24 µs
+  expect(Math.abs(clock.epochMs() - Date.now())).toBeLessThan(1000)
+})
+
+test('ManualClock maps virtual time to the epoch the same way every run', async () => {
+  const clock = new ManualClock(Date.UTC(2026, 0, 1))
+  await clock.advance(1.25)
+  expect(clock.epochMs()).toBe(Date.UTC(2026, 0, 1) + 1.25)
+  expect(clock.epochAt(0.5)).toBe(Date.UTC(2026, 0, 1) + 0.5)
+})

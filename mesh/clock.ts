@@ -3,8 +3,13 @@
 export interface Clock {
   /** Monotonic milliseconds (fractional), for durations. */
   now(): number
-  /** Wall-clock milliseconds since the epoch, for timestamps in logs and spans. */
+  /**
+   * Wall-clock milliseconds since the epoch, for timestamps in logs and spans: fractional, on the
+   * same timeline as `now()` (it is `epochAt(now())`), so an interval's two ends agree to the µs.
+   */
   epochMs(): number
+  /** The wall-clock time of an earlier `now()` reading: a span's start and end come from one clock. */
+  epochAt(monotonicMs: number): number
   /** Resolves after `ms`; rejects with `signal.reason` if aborted first. Its timer is cleared either way. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>
   /**
@@ -41,11 +46,26 @@ export function setLongTimeout(ms: number, fn: () => void, options: { unref?: bo
   return () => clearTimeout(timer)
 }
 
-/** The real clock: `performance.now()` and timers, for delays of any length (setLongTimeout). */
+/** How far the wall clock may move away from the monotonic one (NTP steps, a suspended laptop) before epoch times follow it. */
+const WALL_CLOCK_STEP_MS = 1000
+
+/**
+ * The real clock: `performance.now()` and timers, for delays of any length (setLongTimeout). Epoch
+ * times are `performance.now()` plus an anchor taken from `Date.now()`: microsecond resolution, where
+ * `Date.now()` has whole milliseconds (a span ending at a whole millisecond could end before its
+ * child did). The anchor moves only when the wall clock steps by more than a second.
+ */
 export function systemClock(): Clock {
+  let anchor = Date.now() - performance.now()
+  const epochAt = (monotonicMs: number) => {
+    const drift = Date.now() - (anchor + performance.now())
+    if (drift > WALL_CLOCK_STEP_MS || drift < -WALL_CLOCK_STEP_MS) anchor += drift
+    return anchor + monotonicMs
+  }
   return {
     now: () => performance.now(),
-    epochMs: () => Date.now(),
+    epochMs: () => epochAt(performance.now()),
+    epochAt,
     sleep(ms, signal) {
       if (signal?.aborted) return Promise.reject(signal.reason)
       return new Promise<void>((resolve, reject) => {
@@ -105,6 +125,10 @@ export class ManualClock implements Clock {
 
   epochMs(): number {
     return this.epochBase + this.current
+  }
+
+  epochAt(monotonicMs: number): number {
+    return this.epochBase + monotonicMs
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -5,7 +5,7 @@
  * mixed users). `stats` also counts telemetry records (one per sidecar listener crossed) and pages.
  */
 import { startMesh } from '../../sim/mesh/start-mesh.ts'
-import { installObservability } from '../../sim/admin/install-observability.ts'
+import { observabilityRoutes } from '../../sim/admin/observability-routes.ts'
 import { startAdminServer } from '../../sim/admin/admin-server.ts'
 import { configRoutes } from '../../sim/admin/config-routes.ts'
 import { startBackgroundLoad, type BackgroundLoad } from '../../sim/load/background-load.ts'
@@ -14,7 +14,8 @@ import { runServer } from './child-runtime.ts'
 runServer(async () => {
   const started = performance.now()
   const mesh = await startMesh({ seed: 1, ingressPort: 0 })
-  const obs = await installObservability(mesh)
+  // The mesh's observability (Prometheus, access log, spans) comes with it; the admin API serves it.
+  const obs = observabilityRoutes(mesh)
   const admin = await startAdminServer(mesh, { port: 0, routes: [configRoutes(mesh), ...obs.routes] })
   // Telemetry records per reporter (one per sidecar listener crossed), and pages the gateway served.
   const recorded = { source: 0, destination: 0, pages: 0 }

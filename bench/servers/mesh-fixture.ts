@@ -14,8 +14,7 @@ import { staticConfig, type ConfigFeed } from '../../mesh/sidecar/config-feed.ts
 import { startInboundProxy, type InboundProxy } from '../../mesh/sidecar/inbound-proxy.ts'
 import { startOutboundProxy, type OutboundProxy, type ProxyDeps } from '../../mesh/sidecar/outbound-proxy.ts'
 import { workloadIdentity, type WorkloadIdentity } from '../../mesh/sidecar/workload.ts'
-import { installObservability, type Observability } from '../../sim/admin/install-observability.ts'
-import type { Mesh } from '../../sim/mesh/start-mesh.ts'
+import { createMeshObservability, type MeshObservability } from '../../sim/mesh/mesh-observability.ts'
 import { FULL_FEATURES_YAML } from './full-features.ts'
 
 export const SERVICE_PORT = 9080
@@ -53,7 +52,7 @@ export async function startBenchMesh(options: BenchMeshOptions): Promise<BenchMe
   const identities = new Map<string, WorkloadIdentity>()
   for (const service of options.services) registry.addService(service, SERVICE_PORT)
   let config: ConfigFeed = staticConfig()
-  let observability: Observability | undefined
+  let observability: MeshObservability | undefined
   if (options.features === 'full') {
     const store = new ConfigStore({ knownServices: () => new Set(registry.list().map((s) => s.fqdn)) })
     store.applyText(FULL_FEATURES_YAML, 'full-features.yaml')
@@ -63,17 +62,8 @@ export async function startBenchMesh(options: BenchMeshOptions): Promise<BenchMe
   const closers: Array<() => Promise<void>> = []
   const clients: OutboundProxy[] = []
   if (options.features === 'full') {
-    // installObservability reads proxies only when /metrics is scraped; a stand-in mesh suffices.
-    const gatewayIdentity = workloadIdentity('istio-ingressgateway', '')
-    const standIn = {
-      telemetry,
-      workloads: new Map(),
-      gatewayIdentity,
-      get gateway() {
-        return clients[0]
-      },
-    } as unknown as Mesh
-    observability = await installObservability(standIn)
+    // The demo's sinks (Prometheus, access-log ring, spans); proxies are read only when /metrics is scraped.
+    observability = createMeshObservability({ telemetry, proxies: () => [] })
   }
   function addEndpoint(service: string, version: string, address: string, dialAddress?: string): void {
     const identity = workloadIdentity(service, version)
@@ -106,7 +96,7 @@ export async function startBenchMesh(options: BenchMeshOptions): Promise<BenchMe
     },
     async close() {
       await Promise.all(closers.map((c) => c().catch(() => {})))
-      await observability?.close()
+      observability?.close()
     },
   }
 }

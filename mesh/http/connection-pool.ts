@@ -18,7 +18,19 @@ export interface PooledHandler extends Dispatcher.DispatchHandler {
   release: (() => void) | undefined
 }
 
+/** Envoy's per-host connection stats, as `/clusters` prints them; counted per connection, never per request. */
+export interface ConnectionStats {
+  /** Connections attempted (`cx_total`): every connect, failed ones included. */
+  cxTotal: number
+  /** Connections open now (`cx_active`). */
+  cxActive: number
+  /** Connects that failed (`cx_connect_fail`): refused, timed out, or a TLS handshake that failed. */
+  cxConnectFail: number
+}
+
 export class ConnectionPool {
+  /** Live counts over every connection this pool has opened; read by the cluster's `/clusters` view. */
+  readonly stats: ConnectionStats = { cxTotal: 0, cxActive: 0, cxConnectFail: 0 }
   readonly #origin: string
   readonly #options: Client.Options
   /** Connections with no request, the most recently used last (it is the warmest). */
@@ -58,6 +70,19 @@ export class ConnectionPool {
   #open(): Client {
     const client = new Client(this.#origin, this.#options)
     this.#all.add(client)
+    // A Client reconnects on its next request after its socket closed: count its connections, not it.
+    const stats = this.stats
+    client.on('connect', () => {
+      stats.cxTotal++
+      stats.cxActive++
+    })
+    client.on('disconnect', () => {
+      stats.cxActive--
+    })
+    client.on('connectionError', () => {
+      stats.cxTotal++
+      stats.cxConnectFail++
+    })
     return client
   }
 }

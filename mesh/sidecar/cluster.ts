@@ -15,6 +15,7 @@ import { loadBalancer } from '../filters/load-balancer.ts'
 import { retryBudget, type RetryBudget } from '../filters/retry.ts'
 import { openPool, sendUpstream, type UpstreamTls } from '../http/upstream-pool.ts'
 import { Counters } from '../telemetry/counters.ts'
+import { HostRequestCounters, type HostStats } from '../telemetry/host-stats.ts'
 import { algorithm } from './lb-algorithms.ts'
 import { hashCookieOf, hashKeyOf } from './hash-key.ts'
 import type { TransportSecurity, UpstreamTarget } from '../security/mesh-security.ts'
@@ -50,6 +51,9 @@ export class UpstreamCluster {
   readonly outlier: OutlierDetector | undefined
   private endpoints: readonly Endpoint[] = []
   private readonly pools = new Map<string, ConnectionPool>()
+  /** Per-host request counters (Envoy's rq_*); requests in flight per host are `active`. */
+  private readonly hostRequests = new HostRequestCounters()
+  private readonly active = new Map<string, number>()
 
   constructor(
     readonly key: ClusterKey,
@@ -63,7 +67,7 @@ export class UpstreamCluster {
     this.outlier = policy.outlierDetection
       ? new OutlierDetector(policy.outlierDetection, deps.clock, () => this.endpoints.length, this.counters, deps.onHealthChange)
       : undefined
-    const active = new Map<string, number>()
+    const active = this.active
     const lb = policy.loadBalancer
     const hashed = lb?.consistentHash !== undefined
     const security = deps.security
@@ -74,11 +78,12 @@ export class UpstreamCluster {
           this.counters.inc('upstream_rq_total')
           const endpoint = req.upstream!
           const tls = security.upstream(drMode, endpoint, target)
-          return sendUpstream(this.poolFor(endpoint.dialAddress, tls), req, deps.clock, tls?.expectedPrincipal)
+          return this.hostRequests.count(endpoint.address, sendUpstream(this.poolFor(endpoint.dialAddress, tls), req, deps.clock, tls?.expectedPrincipal))
         }
       : (req) => {
           this.counters.inc('upstream_rq_total')
-          return sendUpstream(this.poolFor(req.upstream!.dialAddress), req, deps.clock)
+          const endpoint = req.upstream!
+          return this.hostRequests.count(endpoint.address, sendUpstream(this.poolFor(endpoint.dialAddress), req, deps.clock))
         }
     this.handler = compose(
       [
@@ -105,6 +110,30 @@ export class UpstreamCluster {
 
   hosts(): readonly Endpoint[] {
     return this.endpoints
+  }
+
+  /** Envoy's per-host stats of `endpoint`: its connections over every pool to it (plain and mTLS), its tries. */
+  hostStats(endpoint: Endpoint): HostStats {
+    let cxTotal = 0
+    let cxActive = 0
+    let cxConnectFail = 0
+    for (const [id, pool] of this.pools) {
+      if (id !== endpoint.dialAddress && !id.startsWith(`${endpoint.dialAddress}|`)) continue
+      cxTotal += pool.stats.cxTotal
+      cxActive += pool.stats.cxActive
+      cxConnectFail += pool.stats.cxConnectFail
+    }
+    const rq = this.hostRequests.get(endpoint.address)
+    return {
+      cx_connect_fail: cxConnectFail,
+      cx_total: cxTotal,
+      rq_error: rq.rqError,
+      rq_success: rq.rqSuccess,
+      rq_timeout: rq.rqTimeout,
+      rq_total: rq.rqTotal,
+      cx_active: cxActive,
+      rq_active: this.active.get(endpoint.address) ?? 0,
+    }
   }
 
   /** Closes pools after their in-flight requests finish, and stops timers. */

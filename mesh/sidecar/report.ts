@@ -3,6 +3,7 @@ import type { Clock } from '../clock.ts'
 import { headerValue } from '../filter.ts'
 import type { Exchange } from '../http/listener.ts'
 import type { RequestRecord, TelemetrySink, WorkloadRef } from '../telemetry/record.ts'
+import { requestWireBytes, responseWireBytes } from '../telemetry/wire-bytes.ts'
 
 export function report(
   exchange: Exchange,
@@ -26,11 +27,15 @@ export function report(
     status,
     flags: info.flags,
     details: info.details || 'via_upstream',
-    startEpochMs: clock.epochMs() - exchange.durationMs,
+    // The listener's own start reading, on the clock its duration came from: a span's start and end
+    // (and so a parent's and its children's) are on one timeline, to the µs.
+    startEpochMs: clock.epochAt(info.startMs),
     durationMs: exchange.durationMs,
     upstreamServiceTimeMs: serviceTime === undefined ? undefined : Number(serviceTime),
     requestBytes: exchange.requestBytes,
     responseBytes: exchange.responseBytes,
+    requestWireBytes: requestWireBytes(request.method, request.path, headers, exchange.requestBytes),
+    responseWireBytes: responseWireBytes(status, exchange.responseHeaders, exchange.responseBytes),
     requestId: info.requestId,
     userAgent: headerValue(headers, 'user-agent') ?? '',
     // %REQ(X-FORWARDED-FOR)% reads the request as the proxy forwarded it: the gateway's appended XFF.

@@ -3,13 +3,30 @@
  * over the bounds and three additions, cheap enough for every request of every sidecar.
  */
 
-/** Envoy's default histogram buckets (ms), which `istio_request_duration_milliseconds` inherits. */
-export const ENVOY_DURATION_BUCKETS_MS: readonly number[] = Object.freeze([
+/**
+ * Envoy's default histogram buckets (HistogramSettingsImpl::defaultBuckets). Istio's stats filter sets
+ * none of its own, so every `istio_*` histogram has these, durations (ms) and sizes (bytes) alike,
+ * unless `sidecar.istio.io/statsHistogramBuckets` configures others.
+ */
+export const ENVOY_DEFAULT_BUCKETS: readonly number[] = Object.freeze([
   0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000,
 ])
 
-/** Powers of ten from 1 B to 1 GB: Istio's size histograms are read as orders of magnitude. */
-export const BYTE_BUCKETS: readonly number[] = Object.freeze([1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000])
+/**
+ * Buckets by stat-name prefix, the shape of Istio's `sidecar.istio.io/statsHistogramBuckets`
+ * (`{"istiocustom": [1, 5, 10]}`); matched against Envoy's name for the metric,
+ * `istiocustom.istio_request_bytes`, first match in key order, as Envoy's `histogram_bucket_settings`.
+ */
+export type HistogramBuckets = Readonly<Record<string, readonly number[]>>
+
+/** The buckets of the Istio histogram `metric` (`istio_request_bytes`) under `settings`. */
+export function bucketsFor(metric: string, settings: HistogramBuckets = {}): readonly number[] {
+  const statName = `istiocustom.${metric}`
+  for (const [prefix, bounds] of Object.entries(settings)) {
+    if (statName.startsWith(prefix)) return Object.freeze([...bounds].sort((a, b) => a - b))
+  }
+  return ENVOY_DEFAULT_BUCKETS
+}
 
 /** One histogram series; not thread-shared, not reset (Prometheus histograms only grow). */
 export class BucketCounts {

@@ -1,13 +1,14 @@
 /**
- * One proxy's upstream clusters as Envoy's admin shows them: counters in `/stats` style
- * (`cluster.outbound|9080|v1|reviews.default.svc.cluster.local.upstream_rq_retry: 3`), circuit
- * breaker thresholds and host health in `/clusters` style (`cluster::host::health_flags::healthy`),
- * or the same as JSON. This is where retries, overflows and ejections become visible per caller.
+ * One proxy's upstream clusters as plain data, read live: Envoy's cluster counters and gauges (for
+ * `/stats` and Prometheus), circuit-breaker thresholds of both priorities, and each host with its
+ * health and per-host stats (for `/clusters`). This is where retries, overflows and ejections
+ * become visible per caller; envoy-clusters-format.ts and envoy-stats-format.ts print it as Envoy does.
  */
 import type { UpstreamCluster } from '../sidecar/cluster.ts'
+import type { HostStats } from './host-stats.ts'
 
 /** What the view reads from a cluster (a structural subset, so tests can pass plain objects). */
-export type ClusterSource = Pick<UpstreamCluster, 'name' | 'counters' | 'breaker' | 'outlier' | 'hosts'>
+export type ClusterSource = Pick<UpstreamCluster, 'name' | 'counters' | 'breaker' | 'outlier' | 'hosts' | 'hostStats' | 'policy'>
 
 /**
  * Counters Envoy always prints, zero or not, so a reader can grep for them before anything happened.
@@ -30,14 +31,33 @@ export const ENVOY_CLUSTER_COUNTERS = [
 /** Envoy gauges: current values that go up and down. */
 export const ENVOY_CLUSTER_GAUGES = ['outlier_detection.ejections_active', 'upstream_rq_active', 'upstream_rq_pending_active'] as const
 
+/** Envoy's "unlimited" threshold, Istio's default for every default-priority limit. */
+const UNLIMITED = 4294967295
+
+/** One priority's circuit-breaker thresholds. */
+export interface Thresholds {
+  readonly maxConnections: number
+  readonly maxPendingRequests: number
+  readonly maxRequests: number
+  readonly maxRetries: number
+}
+
+/**
+ * Istio sets only the default priority's thresholds (DestinationRule limits, else 4294967295); the
+ * high priority keeps Envoy's own defaults.
+ */
+export const ENVOY_HIGH_PRIORITY: Thresholds = Object.freeze({ maxConnections: 1024, maxPendingRequests: 1024, maxRequests: 1024, maxRetries: 3 })
+
 /** One endpoint of a cluster as `/clusters` shows it. */
-export interface HostStats {
+export interface HostView {
+  /** `127.0.0.1:41234`: the endpoint's address (its inbound sidecar). */
   readonly address: string
+  /** Printed as the host's hostname (see docs/observability.md: Istio's EDS hosts have none). */
   readonly workload: string
   /** Envoy's `health_flags`: `healthy`, or `/failed_outlier_check` while ejected. */
   readonly healthFlags: string
-  readonly timesEjected: number
-  readonly consecutive5xx: number
+  readonly ejected: boolean
+  readonly stats: HostStats
 }
 
 /** One upstream cluster: its counters, thresholds and hosts. */
@@ -45,12 +65,13 @@ export interface ClusterStats {
   readonly name: string
   /** Counters and gauges by Envoy name, sorted. */
   readonly stats: Readonly<Record<string, number>>
-  /** Envoy's default-priority thresholds (4294967295 = unlimited, Envoy's own default). */
-  readonly circuitBreakers: { readonly maxConnections: number; readonly maxPendingRequests: number; readonly maxRequests: number }
-  readonly hosts: readonly HostStats[]
+  readonly circuitBreakers: { readonly default: Thresholds; readonly high: Thresholds }
+  /** Outlier detection is configured (Envoy prints its success-rate lines only then). */
+  readonly outlierDetection: boolean
+  readonly hosts: readonly HostView[]
 }
 
-/** One upstream cluster: its counters, thresholds and hosts. */
+/** One proxy's clusters. */
 export interface ClusterStatsView {
   readonly workload: string
   readonly clusters: readonly ClusterStats[]
@@ -76,21 +97,24 @@ function clusterStats(c: ClusterSource): ClusterStats {
   stats.upstream_rq_active = c.breaker.active
   stats.upstream_rq_pending_active = c.breaker.pending
   const health = c.outlier?.toJSON() ?? {}
-  const hosts = c.hosts().map((h) => {
-    const o = health[h.address]
-    return {
-      address: h.address,
-      workload: h.workload,
-      healthFlags: o?.ejected ? '/failed_outlier_check' : 'healthy',
-      timesEjected: o?.timesEjected ?? 0,
-      consecutive5xx: o?.consecutive5xx ?? 0,
-    }
+  const hosts = c.hosts().map((h): HostView => {
+    const ejected = health[h.address]?.ejected === true
+    return { address: h.address, workload: h.workload, healthFlags: ejected ? '/failed_outlier_check' : 'healthy', ejected, stats: c.hostStats(h) }
   })
   const limits = c.breaker.limits
   return {
     name: c.name,
     stats: sortKeys(stats),
-    circuitBreakers: { maxConnections: limits.maxConnections, maxPendingRequests: limits.maxPending, maxRequests: limits.maxRequests },
+    circuitBreakers: {
+      default: {
+        maxConnections: limits.maxConnections,
+        maxPendingRequests: limits.maxPending,
+        maxRequests: limits.maxRequests,
+        maxRetries: c.policy.connectionPool?.http?.maxRetries ?? UNLIMITED,
+      },
+      high: ENVOY_HIGH_PRIORITY,
+    },
+    outlierDetection: c.outlier !== undefined,
     hosts,
   }
 }
@@ -99,28 +123,17 @@ function merge(a: ClusterStats, b: ClusterStats): ClusterStats {
   const stats: Record<string, number> = { ...a.stats }
   for (const [k, v] of Object.entries(b.stats)) stats[k] = (stats[k] ?? 0) + v
   const hosts = new Map(a.hosts.map((h) => [h.address, h]))
-  for (const h of b.hosts) hosts.set(h.address, h)
-  return { name: a.name, stats: sortKeys(stats), circuitBreakers: b.circuitBreakers, hosts: [...hosts.values()] }
+  for (const h of b.hosts) {
+    const seen = hosts.get(h.address)
+    hosts.set(h.address, seen ? { ...h, stats: addHostStats(seen.stats, h.stats) } : h)
+  }
+  return { ...b, stats: sortKeys(stats), hosts: [...hosts.values()] }
 }
 
-/** Envoy admin text: `/stats` lines for the counters, then `/clusters` lines for thresholds and hosts. */
-export function formatClusterStatsText(view: ClusterStatsView): string {
-  const lines: string[] = []
-  for (const c of view.clusters) {
-    for (const [name, value] of Object.entries(c.stats)) lines.push(`cluster.${c.name}.${name}: ${value}`)
-  }
-  for (const c of view.clusters) {
-    lines.push(`${c.name}::default_priority::max_connections::${c.circuitBreakers.maxConnections}`)
-    lines.push(`${c.name}::default_priority::max_pending_requests::${c.circuitBreakers.maxPendingRequests}`)
-    lines.push(`${c.name}::default_priority::max_requests::${c.circuitBreakers.maxRequests}`)
-    for (const h of c.hosts) {
-      lines.push(`${c.name}::${h.address}::hostname::${h.workload}`)
-      lines.push(`${c.name}::${h.address}::health_flags::${h.healthFlags}`)
-      lines.push(`${c.name}::${h.address}::outlier::times_ejected::${h.timesEjected}`)
-      lines.push(`${c.name}::${h.address}::outlier::consecutive_5xx::${h.consecutive5xx}`)
-    }
-  }
-  return lines.length ? `${lines.join('\n')}\n` : ''
+function addHostStats(a: HostStats, b: HostStats): HostStats {
+  const out: Record<string, number> = {}
+  for (const k of Object.keys(a) as (keyof HostStats)[]) out[k] = a[k] + b[k]
+  return out as unknown as HostStats
 }
 
 const sortKeys = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)))

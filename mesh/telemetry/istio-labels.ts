@@ -93,30 +93,51 @@ export function tcpLabels(
   }) as LabelSet<IstioTcpLabel>
 }
 
-function peerLabels(reporter: string, s: WorkloadRef, d: WorkloadRef, service: string) {
+/**
+ * Both parties' labels. The reporter's own side is always known; the peer's come from what the
+ * reporter learned of it (peer metadata, or the certificate it proved). With no peer at all (a fault
+ * abort, no healthy upstream, no route: the upstream was never reached) Istio's stats filter has
+ * nothing to read: every peer label is `unknown`, the namespace too (even
+ * `destination_service_namespace`, which a client takes from the peer), and only the service is
+ * known, from the route's cluster.
+ */
+function peerLabels(reporter: string, source: WorkloadRef, destination: WorkloadRef, service: string) {
   const fqdn = service || UNKNOWN
+  const s = asPeer(source)
+  const d = asPeer(destination)
   return {
     reporter,
-    source_workload: or(s.workload),
+    source_workload: s.workload,
     source_canonical_service: canonicalService(s),
     source_canonical_revision: canonicalRevision(s),
-    source_workload_namespace: or(s.namespace),
-    source_principal: or(s.principal),
-    source_app: or(s.app),
-    source_version: or(s.version),
+    source_workload_namespace: s.namespace,
+    source_principal: s.principal,
+    source_app: s.app,
+    source_version: s.version,
     source_cluster: known(s) ? CLUSTER_ID : UNKNOWN,
-    destination_workload: or(d.workload),
-    destination_workload_namespace: or(d.namespace),
-    destination_principal: or(d.principal),
-    destination_app: or(d.app),
-    destination_version: or(d.version),
+    destination_workload: d.workload,
+    destination_workload_namespace: d.namespace,
+    destination_principal: d.principal,
+    destination_app: d.app,
+    destination_version: d.version,
     destination_service: fqdn,
     destination_canonical_service: canonicalService(d),
     destination_canonical_revision: canonicalRevision(d),
     destination_service_name: fqdn === UNKNOWN ? UNKNOWN : shortName(fqdn),
-    destination_service_namespace: serviceNamespace(fqdn),
+    // The server names its own namespace; a client the peer's (both are `d` here).
+    destination_service_namespace: d.namespace,
     destination_cluster: known(d) ? CLUSTER_ID : UNKNOWN,
   }
+}
+
+/**
+ * A party as Istio's labels see it: a known workload as it is; an unknown one with nothing but what
+ * its certificate proves (principal, and the namespace inside the SPIFFE id).
+ */
+function asPeer(w: WorkloadRef): WorkloadRef {
+  const principal = or(w.principal)
+  if (known(w)) return { workload: w.workload, app: or(w.app), version: or(w.version), namespace: or(w.namespace), principal }
+  return { workload: UNKNOWN, app: UNKNOWN, version: UNKNOWN, namespace: namespaceOfPrincipal(principal) ?? UNKNOWN, principal }
 }
 
 const or = (v: string) => v || UNKNOWN
@@ -125,9 +146,5 @@ const known = (w: WorkloadRef) => w.workload !== '' && w.workload !== UNKNOWN
 const canonicalService = (w: WorkloadRef) => (known(w) ? or(w.app) : UNKNOWN)
 /** `service.istio.io/canonical-revision` defaults to the `version` label, else `latest` (as Istio). */
 const canonicalRevision = (w: WorkloadRef) => (w.version && w.version !== UNKNOWN ? w.version : 'latest')
-
-/** `reviews.default.svc.cluster.local` → `default`. */
-function serviceNamespace(fqdn: string): string {
-  const m = /^[^.]+\.([^.]+)\.svc\.cluster\.local$/.exec(fqdn)
-  return m ? m[1]! : UNKNOWN
-}
+/** `spiffe://cluster.local/ns/default/sa/bookinfo-reviews` → `default`, as Istio reads a peer's namespace from its SAN. */
+const namespaceOfPrincipal = (principal: string) => /\/ns\/([^/]+)/.exec(principal)?.[1]

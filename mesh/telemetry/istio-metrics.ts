@@ -6,7 +6,7 @@
  */
 import type { Registry } from 'prom-client'
 import { formatFlags } from '../flags.ts'
-import { BucketCounts, BYTE_BUCKETS, ENVOY_DURATION_BUCKETS_MS } from './bucket-counts.ts'
+import { BucketCounts, bucketsFor, type HistogramBuckets } from './bucket-counts.ts'
 import { collectedCounter } from './collected-metrics.ts'
 import { httpLabels, httpSeriesParts, ISTIO_HTTP_LABELS, type IstioHttpLabel, type LabelSet } from './istio-labels.ts'
 import type { RequestRecord, TelemetrySink } from './record.ts'
@@ -21,15 +21,26 @@ interface HttpSeries {
   readonly responseBytes: BucketCounts
 }
 
+export interface IstioHttpMetricsOptions {
+  /** Histogram buckets by stat-name prefix (Istio's statsHistogramBuckets); default Envoy's. */
+  readonly histogramBuckets?: HistogramBuckets
+}
+
 /** The HTTP metrics as a telemetry sink; construct one per mesh registry. */
 export class IstioHttpMetrics implements TelemetrySink {
   private readonly index = new SeriesIndex<HttpSeries>()
   private readonly series: HttpSeries[] = []
+  private readonly durationBuckets: readonly number[]
+  private readonly requestBuckets: readonly number[]
+  private readonly responseBuckets: readonly number[]
 
   /** Registers the four metrics in `registry` (one per mesh, never prom-client's global one). */
-  constructor(registry: Registry) {
+  constructor(registry: Registry, options: IstioHttpMetricsOptions = {}) {
     const all = () => this.series
     const labelNames = ISTIO_HTTP_LABELS
+    this.durationBuckets = bucketsFor('istio_request_duration_milliseconds', options.histogramBuckets)
+    this.requestBuckets = bucketsFor('istio_request_bytes', options.histogramBuckets)
+    this.responseBuckets = bucketsFor('istio_response_bytes', options.histogramBuckets)
     collectedCounter({ name: 'istio_requests_total', help: 'Requests processed by an Istio proxy.', labelNames, registry }, function* () {
       for (const s of all()) yield { labels: s.labels, value: s.requests }
     })
@@ -37,9 +48,10 @@ export class IstioHttpMetrics implements TelemetrySink {
       new SeriesHistogram({ name, help, labelNames, buckets, registry }, function* () {
         for (const s of all()) yield { labels: s.labels, buckets: pick(s) }
       })
-    histogram('istio_request_duration_milliseconds', 'Duration of requests (ms), as the reporting proxy saw them.', ENVOY_DURATION_BUCKETS_MS, (s) => s.duration)
-    histogram('istio_request_bytes', 'HTTP request body sizes (bytes).', BYTE_BUCKETS, (s) => s.requestBytes)
-    histogram('istio_response_bytes', 'HTTP response body sizes (bytes).', BYTE_BUCKETS, (s) => s.responseBytes)
+    histogram('istio_request_duration_milliseconds', 'Duration of requests (ms), as the reporting proxy saw them.', this.durationBuckets, (s) => s.duration)
+    // Wire bytes, as Istio's stats filter reads Envoy's downstream bytes meter: headers count too.
+    histogram('istio_request_bytes', 'HTTP request sizes on the downstream connection, headers included (bytes).', this.requestBuckets, (s) => s.requestBytes)
+    histogram('istio_response_bytes', 'HTTP response sizes on the downstream connection, headers included (bytes).', this.responseBuckets, (s) => s.responseBytes)
   }
 
   record(r: RequestRecord): void {
@@ -52,17 +64,17 @@ export class IstioHttpMetrics implements TelemetrySink {
       s = {
         labels: httpLabels(r, flags),
         requests: 0,
-        duration: new BucketCounts(ENVOY_DURATION_BUCKETS_MS),
-        requestBytes: new BucketCounts(BYTE_BUCKETS),
-        responseBytes: new BucketCounts(BYTE_BUCKETS),
+        duration: new BucketCounts(this.durationBuckets),
+        requestBytes: new BucketCounts(this.requestBuckets),
+        responseBytes: new BucketCounts(this.responseBuckets),
       }
       this.index.set(parts, s)
       this.series.push(s)
     }
     s.requests++
     s.duration.observe(r.durationMs)
-    s.requestBytes.observe(r.requestBytes)
-    s.responseBytes.observe(r.responseBytes)
+    s.requestBytes.observe(r.requestWireBytes)
+    s.responseBytes.observe(r.responseWireBytes)
   }
 
   /** Number of distinct label sets so far (each costs ~1 KB; a guard for tests and the dashboard). */

@@ -30,12 +30,20 @@ export interface RequestRecord {
   readonly status: number
   readonly flags: ReadonlySet<ResponseFlag>
   readonly details: string
+  /** Fractional (µs); `startEpochMs + durationMs` is the end, both from one clock reading each. */
   readonly startEpochMs: number
   readonly durationMs: number
   /** `x-envoy-upstream-service-time`, when an upstream answered. */
   readonly upstreamServiceTimeMs?: number
+  /** Body bytes, Envoy's %BYTES_RECEIVED% / %BYTES_SENT%. */
   readonly requestBytes: number
   readonly responseBytes: number
+  /**
+   * The whole messages on the downstream connection, head and body (Envoy's downstream wire-bytes
+   * meter): what `istio_request_bytes` / `istio_response_bytes` record.
+   */
+  readonly requestWireBytes: number
+  readonly responseWireBytes: number
   readonly requestId: string
   readonly userAgent: string
   readonly forwardedFor: string

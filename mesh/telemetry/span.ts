@@ -35,6 +35,16 @@ export interface MeshSpan {
   readonly attributes: SpanAttributes
 }
 
+/**
+ * A span's start and end in whole microseconds since the epoch, each rounded once: every export
+ * format prints these two numbers (OTLP as nanoseconds, Jaeger and Zipkin as start + duration), so
+ * they agree, and a child never starts before its parent by a rounding. At least 1 µs long (Zipkin's rule).
+ */
+export function spanMicros(s: Pick<MeshSpan, 'startEpochMs' | 'durationMs'>): { readonly startUs: number; readonly endUs: number } {
+  const startUs = Math.round(s.startEpochMs * 1000)
+  return { startUs, endUs: Math.max(startUs + 1, Math.round((s.startEpochMs + s.durationMs) * 1000)) }
+}
+
 /** A trace: its spans ordered by start time. */
 export interface MeshTrace {
   readonly traceId: string

@@ -48,7 +48,18 @@ export class MeshStats implements TelemetrySink {
   private readonly actualEdges = new Map<string, Keyed>()
   private readonly mtlsEdges = new Map<string, SecondsCounter>()
 
-  constructor(private readonly clock: Clock) {}
+  private readonly outboundOnly: (workload: string) => boolean
+
+  /**
+   * `outboundOnly` names workloads with no inbound side besides the ingress gateway (meshed load
+   * clients): their row counts what their outbound side saw, as the gateway's does.
+   */
+  constructor(
+    private readonly clock: Clock,
+    options: { readonly outboundOnly?: (workload: string) => boolean } = {},
+  ) {
+    this.outboundOnly = options.outboundOnly ?? (() => false)
+  }
 
   record(r: RequestRecord): void {
     const end = r.startEpochMs + r.durationMs
@@ -70,6 +81,8 @@ export class MeshStats implements TelemetrySink {
     }
     if (r.source.workload === 'istio-ingressgateway') {
       this.keyed(this.workloads, r.source.workload, () => ({ app: 'istio-ingressgateway', version: '' })).window.record(end, r.status, r.durationMs, flags)
+    } else if (this.outboundOnly(r.source.workload)) {
+      this.keyed(this.workloads, r.source.workload, () => ({ app: r.source.app, version: r.source.version })).window.record(end, r.status, r.durationMs, flags)
     }
     this.keyed(this.edges, `${r.source.workload}>${destination}`, () => ({
       source: r.source.workload,

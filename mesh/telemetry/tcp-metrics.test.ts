@@ -2,7 +2,7 @@ import { Registry } from 'prom-client'
 import { expect, test } from 'vitest'
 import { PRODUCTPAGE, RATINGS, REVIEWS_V2 } from '../../test/e2e/telemetry-fixtures.ts'
 import { parsePrometheusText, sampleSum, samplesOf } from './prometheus-text.ts'
-import { IstioTcpMetrics, type TcpLinkStats, type TcpStatsSource } from './tcp-metrics.ts'
+import { IstioTcpMetrics, tcpProxiedLinks, type TcpLinkStats, type TcpStatsSource } from './tcp-metrics.ts'
 
 /** A stand-in for the Toxiproxy links: totals that grow between scrapes. */
 function fakeLinks(): TcpStatsSource & { links: TcpLinkStats[] } {
@@ -39,4 +39,16 @@ test('TCP totals are read from the sources at scrape time, under both reporters 
 
   remove()
   expect(sampleSum(parsePrometheusText(await registry.metrics()), 'istio_tcp_sent_bytes_total')).toBe(0)
+})
+
+test('only links the sidecars proxy as TCP make TCP series: an HTTP link makes none', async () => {
+  const registry = new Registry()
+  const tcp = new IstioTcpMetrics(registry)
+  const source = fakeLinks()
+  const totals = { receivedBytes: 10, sentBytes: 20, connectionsOpened: 1, connectionsClosed: 0 }
+  source.links.push({ source: PRODUCTPAGE, destination: REVIEWS_V2, destinationService: 'reviews.default.svc.cluster.local', ...totals })
+  source.links.push({ source: REVIEWS_V2, destination: RATINGS, destinationService: 'mongodb.default.svc.cluster.local', ...totals })
+  tcp.add(tcpProxiedLinks(source, (link) => (link.destinationService.startsWith('mongodb.') ? 'tcp' : 'http')))
+  const families = parsePrometheusText(await registry.metrics())
+  expect(samplesOf(families, 'istio_tcp_sent_bytes_total').map((s) => s.labels.destination_service)).toEqual(['mongodb.default.svc.cluster.local', 'mongodb.default.svc.cluster.local'])
 })

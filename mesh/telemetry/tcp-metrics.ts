@@ -35,6 +35,22 @@ export interface TcpStatsSource {
   tcpStats(): Iterable<TcpLinkStats>
 }
 
+/** How the sidecars proxy what crosses a link: as HTTP requests, or as raw TCP. */
+export type LinkProtocol = 'http' | 'tcp'
+
+/**
+ * The links whose traffic the sidecars proxy as TCP. Istio adds its TCP stats filter to TCP proxy
+ * filter chains only: a link carrying HTTP makes no TCP series (its bytes are in
+ * `istio_request_bytes` / `istio_response_bytes`), or every HTTP edge would gain a TCP twin.
+ */
+export function tcpProxiedLinks(source: TcpStatsSource, protocolOf: (link: TcpLinkStats) => LinkProtocol): TcpStatsSource {
+  return {
+    *tcpStats() {
+      for (const link of source.tcpStats()) if (protocolOf(link) === 'tcp') yield link
+    },
+  }
+}
+
 /** The four TCP counters, summing every source's links. `add()` returns a remover. */
 export class IstioTcpMetrics {
   private readonly sources = new Set<TcpStatsSource>()

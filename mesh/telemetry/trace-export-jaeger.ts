@@ -2,7 +2,7 @@
  * Traces as Jaeger's own JSON (what its query API returns and what every Jaeger UI since 1.1 loads
  * via "Load JSON File"): `{"data":[{traceID, spans, processes}]}`, microsecond times, typed tags.
  */
-import type { MeshSpan, MeshTrace, SpanAttributes } from './span.ts'
+import { spanMicros, type MeshSpan, type MeshTrace, type SpanAttributes } from './span.ts'
 
 /** A typed tag, as the Jaeger query API returns them. */
 export interface JaegerTag {
@@ -59,19 +59,22 @@ function jaegerTrace(trace: MeshTrace): JaegerTrace {
     }
     return id
   }
-  const spans = trace.spans.map((s) => ({
-    traceID: s.traceId,
-    spanID: s.spanId,
-    flags: 1,
-    operationName: s.name,
-    references: s.parentSpanId ? [{ refType: 'CHILD_OF' as const, traceID: s.traceId, spanID: s.parentSpanId }] : [],
-    startTime: micros(s.startEpochMs),
-    duration: Math.max(1, Math.round(s.durationMs * 1000)),
-    tags: jaegerTags({ ...s.attributes, 'span.kind': s.kind.toLowerCase(), ...(s.error ? { error: true } : {}) }),
-    logs: [],
-    processID: processOf(s),
-    warnings: null,
-  }))
+  const spans = trace.spans.map((s) => {
+    const { startUs, endUs } = spanMicros(s)
+    return {
+      traceID: s.traceId,
+      spanID: s.spanId,
+      flags: 1,
+      operationName: s.name,
+      references: s.parentSpanId ? [{ refType: 'CHILD_OF' as const, traceID: s.traceId, spanID: s.parentSpanId }] : [],
+      startTime: startUs,
+      duration: endUs - startUs,
+      tags: jaegerTags({ ...s.attributes, 'span.kind': s.kind.toLowerCase(), ...(s.error ? { error: true } : {}) }),
+      logs: [],
+      processID: processOf(s),
+      warnings: null,
+    }
+  })
   return { traceID: trace.traceId, spans, processes, warnings: null }
 }
 
@@ -82,6 +85,3 @@ function jaegerTags(attributes: SpanAttributes): JaegerTag[] {
     value,
   }))
 }
-
-/** Epoch milliseconds (fractional) → integer microseconds. */
-export const micros = (epochMs: number): number => Math.round(epochMs * 1000)

@@ -3,7 +3,7 @@
  * `POST :4318/v1/traces` and what the Jaeger UI (≥ 1.55) loads from a file. One resource per
  * workload, with Istio's service name (`reviews.default`). IDs are hex, times nanosecond strings.
  */
-import type { MeshSpan, MeshTrace, SpanAttributes } from './span.ts'
+import { spanMicros, type MeshSpan, type MeshTrace, type SpanAttributes } from './span.ts'
 
 /** An OTLP attribute value: exactly one field is set. */
 export interface OtlpAnyValue {
@@ -58,14 +58,15 @@ export function toOtlp(traces: readonly MeshTrace[]): OtlpTraces {
 }
 
 function otlpSpan(s: MeshSpan): OtlpSpan {
+  const { startUs, endUs } = spanMicros(s)
   return {
     traceId: s.traceId,
     spanId: s.spanId,
     ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}),
     name: s.name,
     kind: s.kind === 'SERVER' ? 2 : 3,
-    startTimeUnixNano: nanos(s.startEpochMs),
-    endTimeUnixNano: nanos(s.startEpochMs + s.durationMs),
+    startTimeUnixNano: nanosOfMicros(startUs),
+    endTimeUnixNano: nanosOfMicros(endUs),
     attributes: otlpAttributes(s.attributes),
     status: s.error ? { code: 2, message: String(s.statusCode) } : { code: 0 },
   }
@@ -96,5 +97,5 @@ export function otlpAttributes(attributes: SpanAttributes): OtlpKeyValue[] {
   }))
 }
 
-/** Epoch milliseconds (fractional) → nanoseconds as a decimal string, exact to the microsecond. */
-export const nanos = (epochMs: number): string => `${BigInt(Math.round(epochMs * 1000)) * 1000n}`
+/** Whole microseconds → nanoseconds as a decimal string (int64 is a string in the proto3 JSON mapping). */
+const nanosOfMicros = (us: number): string => `${BigInt(us) * 1000n}`

@@ -2,7 +2,7 @@
  * Traces as Zipkin v2 JSON: a flat array of spans, as `POST /api/v2/spans` takes and the Zipkin UI
  * loads from a file. Microsecond times; tags are strings; `error` tag on failures (Zipkin's rule).
  */
-import type { MeshTrace } from './span.ts'
+import { spanMicros, type MeshTrace } from './span.ts'
 
 /** A span of the Zipkin v2 JSON format. */
 export interface ZipkinSpan {
@@ -26,14 +26,15 @@ export function toZipkin(traces: readonly MeshTrace[]): ZipkinSpan[] {
       const tags: Record<string, string> = {}
       for (const [k, v] of Object.entries(s.attributes)) tags[k] = String(v)
       if (s.error) tags.error = String(s.statusCode)
+      const { startUs, endUs } = spanMicros(s)
       return {
         traceId: s.traceId,
         id: s.spanId,
         ...(s.parentSpanId ? { parentId: s.parentSpanId } : {}),
         name: s.name,
         kind: s.kind,
-        timestamp: Math.round(s.startEpochMs * 1000),
-        duration: Math.max(1, Math.round(s.durationMs * 1000)),
+        timestamp: startUs,
+        duration: endUs - startUs,
         localEndpoint: { serviceName: s.serviceName },
         tags,
       }

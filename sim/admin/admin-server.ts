@@ -38,7 +38,9 @@ export async function startAdminServer(mesh: Mesh, options: AdminServerOptions):
   app.get('/ready', (_req, res) => {
     res.type('text/plain').send('LIVE\n')
   })
-  app.get('/stats', (req, res) => {
+  // `/stats?workload=W` is that proxy's Envoy /stats (cluster-routes.ts); without it, the mesh's windows.
+  app.get('/stats', (req, res, next) => {
+    if (req.query.workload !== undefined) return next()
     const window = Number(req.query.window ?? 10)
     res.json(mesh.stats.snapshot(Number.isFinite(window) && window > 0 ? Math.min(window, 120) : 10))
   })

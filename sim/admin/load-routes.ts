@@ -1,9 +1,9 @@
 /**
  * POST /load: runs a fortio-style load from a meshed client workload inside the demo (like the
  * fortio pod of Istio's circuit-breaking task), so the client sidecar's connectionPool limits apply.
+ * The client is the mesh's own (`mesh.clients`): the one a lesson's traffic uses, known to every view.
  */
 import express, { type Express } from 'express'
-import { startMeshedClient, type MeshedClient } from '../load/meshed-client.ts'
 import { runLoad } from '../load/load-run.ts'
 import type { Mesh } from '../mesh/start-mesh.ts'
 
@@ -11,16 +11,8 @@ import type { Mesh } from '../mesh/start-mesh.ts'
 const MAX_REQUESTS = 100_000
 const MAX_DURATION_MS = 10 * 60_000
 
-export function loadRoutes(mesh: Mesh): { routes: (app: Express) => void; close(): Promise<void> } {
-  const clients = new Map<string, Promise<MeshedClient>>()
-  const clientFor = (name: string) => {
-    let client = clients.get(name)
-    if (!client) {
-      client = startMeshedClient(mesh, name)
-      clients.set(name, client)
-    }
-    return client
-  }
+export function loadRoutes(mesh: Pick<Mesh, 'clients' | 'clock'>): { routes: (app: Express) => void; close(): Promise<void> } {
+  const clientFor = (name: string) => mesh.clients.get(name)
   return {
     routes(app) {
       app.post('/load', express.json({ limit: '64kb' }), async (req, res) => {
@@ -55,9 +47,7 @@ export function loadRoutes(mesh: Mesh): { routes: (app: Express) => void; close(
         res.json({ client: `${client}-v1`, ...result })
       })
     },
-    async close() {
-      const all = await Promise.all(clients.values())
-      await Promise.all(all.map((c) => c.close()))
-    },
+    /** Nothing to stop: the clients belong to the mesh and stop with it. */
+    async close() {},
   }
 }

@@ -6,7 +6,6 @@
 import type { AccessLogRing } from '../../mesh/telemetry/access-log-ring.ts'
 import type { StatsSnapshot } from '../../mesh/telemetry/stats.ts'
 import type { ToxicJson } from '../../mesh/toxiproxy/types.ts'
-import { meshProxies } from '../admin/proxy-clusters.ts'
 import type { BackgroundLoad } from '../load/background-load.ts'
 import type { Mesh } from '../mesh/start-mesh.ts'
 import { workloadInfos } from '../mesh/workload-infos.ts'
@@ -24,7 +23,7 @@ export interface MeshSourceOptions {
   readonly mesh: Mesh
   readonly adminUrl?: string
   readonly load?: BackgroundLoad
-  /** The demo's access-log ring (obs.logs); without it the source subscribes to the mesh's telemetry. */
+  /** The access-log ring for the tap; default the mesh's own (`mesh.observability.logs`). */
   readonly logs?: AccessLogRing
   /** Stats window; default 10 s, like the plain table. */
   readonly windowSeconds?: number
@@ -45,8 +44,9 @@ export function meshViewSource(o: MeshSourceOptions): ViewSource {
   const tap = new RecordTap()
   const history = new MetricHistory()
   const breakers = new BreakerWatch()
-  for (const r of o.logs?.entries({}, tap.capacity * 2) ?? []) tap.record(r)
-  const unsubscribe = o.logs ? o.logs.subscribe({}, (r) => tap.record(r)) : mesh.telemetry.add({ record: (r) => tap.record(r) })
+  const logs = o.logs ?? mesh.observability.logs
+  for (const r of logs.entries({}, tap.capacity * 2)) tap.record(r)
+  const unsubscribe = logs.subscribe({}, (r) => tap.record(r))
   let toxics: Record<string, readonly ToxicJson[]> = {}
   let reading = false
   const readToxics = () => {
@@ -82,7 +82,7 @@ export function meshViewSource(o: MeshSourceOptions): ViewSource {
         history.record(workloads.map((w) => w.name), stats)
       }
       const samples: ClusterSample[] = []
-      for (const proxy of meshProxies(mesh)) {
+      for (const proxy of mesh.observability.proxies()) {
         for (const c of proxy.clusters()) {
           samples.push({ workload: proxy.workload, cluster: c.name, overflows: c.counters.get('upstream_rq_pending_overflow'), ejectionsActive: c.counters.get('outlier_detection.ejections_active') })
         }

@@ -10,7 +10,7 @@ function record(source: string, destination: string, over: Partial<RequestRecord
   return {
     reporter: 'source', source: ref(source), destination: ref(destination), destinationService: `${destination.replace(/-v\d$/, '')}.default.svc.cluster.local`,
     method: 'GET', path: '/ratings/0', authority: 'ratings:9080', protocol: 'HTTP/1.1', status: 200, flags: new Set(flagList), details: 'via_upstream',
-    startEpochMs: Date.UTC(2026, 0, 1, 12), durationMs: 12.4, requestBytes: 0, responseBytes: 10, requestId: 'r', userAgent: 'ua', forwardedFor: '',
+    startEpochMs: Date.UTC(2026, 0, 1, 12), durationMs: 12.4, requestBytes: 0, responseBytes: 10, requestWireBytes: 90, responseWireBytes: 160, requestId: 'r', userAgent: 'ua', forwardedFor: '',
     upstreamHost: '', upstreamCluster: '', routeName: 'default', attempts: 1, mirrored: false, connectionSecurityPolicy: 'unknown', ...rest,
   }
 }

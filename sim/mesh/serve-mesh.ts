@@ -1,14 +1,17 @@
 /**
- * What turns a started mesh into a playground people can talk to: observability (metrics, access
- * logs, traces, TCP link counters), the admin API with every route, and the background load. The
- * demo and the workshop both serve their mesh this way; `close()` stops all of it, not the mesh.
+ * What turns a started mesh into a playground people can talk to: the admin API with every route
+ * (over the mesh's own observability, so it shows what the dashboard and the lesson checks see), the
+ * optional access-log file, and the background load. The demo and the workshop both serve their mesh
+ * this way; `close()` stops all of it, not the mesh.
  */
 import { startAdminServer, type AdminServer } from '../admin/admin-server.ts'
 import { configRoutes } from '../admin/config-routes.ts'
-import { installObservability, type Observability } from '../admin/install-observability.ts'
 import { loadRoutes } from '../admin/load-routes.ts'
+import { observabilityRoutes } from '../admin/observability-routes.ts'
 import { startBackgroundLoad, type BackgroundLoad, type LoadUser } from '../load/background-load.ts'
+import { AccessLogFile } from '../../mesh/telemetry/access-log-file.ts'
 import type { AccessLogFormat } from '../../mesh/telemetry/access-log-format.ts'
+import type { MeshObservability } from './mesh-observability.ts'
 import type { Mesh } from './start-mesh.ts'
 
 export interface ServeOptions {
@@ -25,7 +28,10 @@ export interface ServeOptions {
 
 export interface ServedMesh {
   readonly admin: AdminServer
-  readonly observability: Observability
+  /** The mesh's own (`mesh.observability`), for callers that hold only the served mesh. */
+  readonly observability: MeshObservability
+  /** `--access-log FILE`, when given. */
+  readonly accessLogFile: AccessLogFile | undefined
   readonly load: BackgroundLoad | undefined
   close(): Promise<void>
 }
@@ -41,11 +47,20 @@ export async function serveMesh(mesh: Mesh, options: ServeOptions): Promise<Serv
     for (const c of closers.reverse()) await c().catch(() => {})
   }
   try {
-    const observability = await installObservability(mesh, { accessLogFile: options.accessLogFile, accessLogFormat: options.accessLogFormat }).catch((err: Error) => {
-      throw new AccessLogError(`cannot open ${options.accessLogFile}: ${err.message}`, { cause: err })
-    })
-    closers.push(() => observability.close())
-    if (mesh.links) observability.tcp.add(mesh.links)
+    const accessLogFile = options.accessLogFile
+      ? await AccessLogFile.open({ path: options.accessLogFile, format: options.accessLogFormat }).catch((err: Error) => {
+          throw new AccessLogError(`cannot open ${options.accessLogFile}: ${err.message}`, { cause: err })
+        })
+      : undefined
+    if (accessLogFile) {
+      const remove = mesh.telemetry.add(accessLogFile)
+      closers.push(async () => {
+        remove()
+        await accessLogFile.close()
+      })
+    }
+    const observability = observabilityRoutes(mesh)
+    closers.push(async () => observability.close())
     const loadApi = loadRoutes(mesh)
     closers.push(() => loadApi.close())
     const admin = await startAdminServer(mesh, {
@@ -60,7 +75,7 @@ export async function serveMesh(mesh: Mesh, options: ServeOptions): Promise<Serv
         ? startBackgroundLoad({ target: mesh.ingressUrl, rps: options.rps, user: options.user, clock: mesh.clock, random: mesh.random.stream('load/users') })
         : undefined
     if (load) closers.push(() => load.stop())
-    return { admin, observability, load, close }
+    return { admin, observability: mesh.observability, accessLogFile, load, close }
   } catch (err) {
     await close()
     throw err

@@ -20,6 +20,9 @@ import { MeshSecurity } from '../../mesh/security/mesh-security.ts'
 import { RunningWorkload } from './workload-runtime.ts'
 import { bookinfoWorkloads, httpbinWorkloads, type WorkloadSpec } from './topology.ts'
 import { startMeshLinks, type LinkOptions, type MeshLinks } from './toxiproxy-links.ts'
+import { createMeshObservability, type MeshObservability, type ObservabilityOptions } from './mesh-observability.ts'
+import { meshProxies } from './mesh-proxies.ts'
+import { MeshedClients } from '../load/meshed-client.ts'
 import { packagePath } from '../package-root.ts'
 
 /** Istio's own gateway config for Bookinfo, applied at start as the default ingress routing. */
@@ -51,6 +54,8 @@ export interface MeshOptions {
    * use auto mTLS. `false`: no CA, every hop plain text (benchmarks of the bare data plane).
    */
   readonly security?: SecurityOptions | false
+  /** Ring and store sizes, histogram buckets. */
+  readonly observability?: ObservabilityOptions
 }
 
 export interface SecurityOptions {
@@ -83,6 +88,10 @@ export interface Mesh {
   readonly proxyDeps: ProxyDeps
   /** Names another meshed client (e.g. the load generator's `fortio`) so telemetry can label it. */
   registerClient(identity: WorkloadIdentity): void
+  /** Meshed load clients (`fortio-v1` …), started on first use and known to every view. */
+  readonly clients: MeshedClients
+  /** The one set of numbers every view reads: metrics, access logs, traces, the proxies. */
+  readonly observability: MeshObservability
   workload(name: string): RunningWorkload
   /**
    * Makes the config what the mesh started with again, in one atomic change: the default gateway,
@@ -98,8 +107,6 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   const registry = new ServiceRegistry()
   const config = new ConfigStore({ knownServices: () => new Set(registry.list().map((s) => s.fqdn)) })
   const telemetry = new TelemetryHub()
-  const stats = new MeshStats(clock)
-  telemetry.add(stats)
   const identities = new Map<string, WorkloadIdentity>()
   const security =
     options.security === false
@@ -112,6 +119,10 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
           ...(options.security?.certTtlMs === undefined ? {} : { certTtlMs: options.security.certTtlMs }),
         })
   const deps: ProxyDeps = { clock, random, registry, config, telemetry, directory: (name) => identities.get(name), ...(security ? { security } : {}) }
+  const clients = new MeshedClients(deps, (identity) => identities.set(identity.name, identity))
+  // A load client has no inbound side: its row in the tables is what its outbound side saw, as the gateway's.
+  const stats = new MeshStats(clock, { outboundOnly: (workload) => clients.has(workload) })
+  telemetry.add(stats)
 
   const specs = options.workloads ?? [...bookinfoWorkloads(), ...(options.withHttpbin ? httpbinWorkloads() : [])]
   // Services first, so every sidecar's first route table already knows all of them.
@@ -152,6 +163,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
     await security?.close()
     throw err
   }
+  const observability = createMeshObservability({ telemetry, proxies: () => meshProxies({ workloads, gateway, gatewayIdentity, clients }), links }, options.observability)
 
   return {
     seed: options.seed,
@@ -169,6 +181,8 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
     ingressUrl: `http://127.0.0.1:${gateway.listener.port}`,
     proxyDeps: deps,
     registerClient: (identity) => identities.set(identity.name, identity),
+    clients,
+    observability,
     workload(name) {
       const w = workloads.get(name)
       if (!w) throw new MeshError('MESH_UNKNOWN_WORKLOAD', `no workload named ${name}; workloads: ${[...workloads.keys()].join(', ')}`)
@@ -179,9 +193,11 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
     },
     async close() {
       await gateway.close()
+      await clients.close()
       await links?.close()
       await Promise.all([...workloads.values()].map((w) => w.close()))
       await security?.close()
+      observability.close()
     },
   }
 }

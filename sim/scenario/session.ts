@@ -1,16 +1,15 @@
 /**
- * One scenario's live mesh and what its steps need around it: a logged-in jason, meshed clients
- * (fortio …) started on first use, an ingress connection pool, and a Prometheus registry of the
- * mesh's metrics for `metric` checks (meshed clients' Envoy counters included). `close()` stops all.
+ * One scenario's live mesh and what its steps need around it: a logged-in jason, the mesh's meshed
+ * clients (fortio …), an ingress connection pool, and the mesh's own metrics for `metric` checks.
+ * Checks read `mesh.observability`, the same registry and proxies the admin API and the dashboard
+ * read when the workshop serves this mesh. `close()` stops all.
  */
 import { Agent, request } from 'undici'
-import { Registry } from 'prom-client'
+import type { Registry } from 'prom-client'
 import { bookinfoWorkloads, httpbinWorkloads } from '../mesh/topology.ts'
 import { startMesh, type Mesh } from '../mesh/start-mesh.ts'
-import { startMeshedClient, type MeshedClient } from '../load/meshed-client.ts'
-import { meshProxies } from '../admin/proxy-clusters.ts'
-import { IstioHttpMetrics } from '../../mesh/telemetry/istio-metrics.ts'
-import { registerEnvoyClusterMetrics, type ProxyClusters } from '../../mesh/telemetry/envoy-cluster-metrics.ts'
+import type { MeshedClient } from '../load/meshed-client.ts'
+import type { ProxyClusters } from '../../mesh/telemetry/envoy-cluster-metrics.ts'
 import type { Scenario, User } from './types.ts'
 
 export interface SessionOptions {
@@ -49,22 +48,13 @@ export async function startScenarioSession(scenario: Scenario, options: SessionO
     configTexts: setup.apply.map(({ text, label }) => ({ text, label })),
   })
   const ingress = new Agent({ connections: 64, keepAliveTimeout: 4_000, headersTimeout: 30_000, bodyTimeout: 30_000 })
-  const clients = new Map<string, Promise<MeshedClient>>()
-  const started: MeshedClient[] = []
   const cookies = new Map<User, Promise<string>>()
-  const metrics = new Registry()
-  const proxies = (): ProxyClusters[] => [
-    ...meshProxies(mesh),
-    ...started.map((c) => ({ workload: c.name, pod: c.name, namespace: 'default', app: c.name.replace(/-v\d+$/, ''), version: 'v1', clusters: () => c.sidecar.clusters.list() })),
-  ]
-  const removeSink = mesh.telemetry.add(new IstioHttpMetrics(metrics))
-  registerEnvoyClusterMetrics(metrics, proxies)
   return {
     scenario,
     mesh,
-    metrics,
+    metrics: mesh.observability.registry,
     ingress,
-    proxies,
+    proxies: () => mesh.observability.proxies(),
     cookie(user) {
       if (user === 'anonymous') return Promise.resolve('')
       let cookie = cookies.get(user)
@@ -75,22 +65,10 @@ export async function startScenarioSession(scenario: Scenario, options: SessionO
       }
       return cookie
     },
-    client(app) {
-      let client = clients.get(app)
-      if (!client) {
-        client = startMeshedClient(mesh, app).then((c) => {
-          started.push(c)
-          return c
-        })
-        clients.set(app, client)
-      }
-      return client
-    },
+    client: (app) => mesh.clients.get(app),
     async close() {
-      removeSink()
-      await Promise.allSettled([...clients.values()].map(async (c) => (await c).close()))
       await ingress.close()
-      await mesh.close()
+      await mesh.close() // its meshed clients too
     },
   }
 }

@@ -5,7 +5,7 @@
  * controller. `close()` stops all of it.
  */
 import type { AdminServer } from '../admin/admin-server.ts'
-import type { Observability } from '../admin/install-observability.ts'
+import type { MeshObservability } from '../mesh/mesh-observability.ts'
 import type { BackgroundLoad, LoadUser } from '../load/background-load.ts'
 import { serveMesh } from '../mesh/serve-mesh.ts'
 import { startScenarioSession, type ScenarioSession } from '../scenario/session.ts'
@@ -27,7 +27,7 @@ export interface Workshop {
   readonly session: ScenarioSession
   readonly lesson: LessonController
   readonly admin: AdminServer
-  readonly observability: Observability
+  readonly observability: MeshObservability
   readonly load: BackgroundLoad | undefined
   close(): Promise<void>
 }

@@ -60,9 +60,12 @@ describe('meshdojo logs / traces / stats / edges / propagation', () => {
     expect(out).toContain('cluster.outbound|9080|v3|reviews.default.svc.cluster.local.upstream_rq_total: 3\n')
     expect(out).toContain('cluster.outbound|9080|v3|reviews.default.svc.cluster.local.upstream_rq_retry: 0\n')
     expect(out).toMatch(/outbound\|9080\|v3\|reviews\.default\.svc\.cluster\.local::127\.0\.0\.1:\d+::health_flags::healthy/)
-    const json = JSON.parse((await run('stats', ['reviews-v3', '-o', 'json'])).out) as { workload: string; clusters: { name: string; stats: Record<string, number> }[] }
-    expect(json.workload).toBe('reviews-v3')
-    expect(json.clusters.find((c) => c.name === 'outbound|9080||ratings.default.svc.cluster.local')?.stats.upstream_rq_total).toBe(3)
+    expect(out).toMatch(/outbound\|9080\|v3\|reviews\.default\.svc\.cluster\.local::127\.0\.0\.1:\d+::rq_total::3\n/)
+    type StatsJson = { stats: { name: string; value: number }[]; cluster_statuses: { name: string; host_statuses: { stats: { name: string; value?: string }[] }[] }[] }
+    const json = JSON.parse((await run('stats', ['reviews-v3', '-o', 'json'])).out) as StatsJson
+    expect(json.stats).toContainEqual({ name: 'cluster.outbound|9080||ratings.default.svc.cluster.local.upstream_rq_total', value: 3 })
+    const ratings = json.cluster_statuses.find((c) => c.name === 'outbound|9080||ratings.default.svc.cluster.local')!
+    expect(ratings.host_statuses[0]!.stats).toContainEqual({ value: '3', name: 'rq_total' })
     await expect(run('stats', ['nosuch'])).rejects.toMatchObject({ code: 'MESH_UNKNOWN_WORKLOAD', message: expect.stringContaining('reviews-v2') })
     await expect(run('stats', [])).rejects.toMatchObject({ code: 'MESH_USAGE' })
   })

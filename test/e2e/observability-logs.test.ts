@@ -59,6 +59,15 @@ describe('access logs', () => {
     expect(JSON.parse(unknown.text).workloads).toContain('istio-ingressgateway')
   })
 
+  test('upstream service time never exceeds %DURATION%: both whole ms, truncated, from one clock', async () => {
+    for (let i = 0; i < 20; i++) await pageLoaded()
+    const lines = (await m.get('/logs')).text.trimEnd().split('\n')
+    const timed = lines.map((l) => ISTIO_TEXT_LINE.exec(l)!.groups!).filter((f) => f.upstreamServiceTime !== '-')
+    expect(timed.length).toBeGreaterThan(100)
+    const longer = timed.filter((f) => Number(f.upstreamServiceTime) > Number(f.duration)).map((f) => `${f.upstreamCluster} ${f.duration} ${f.upstreamServiceTime}`)
+    expect(longer).toEqual([])
+  })
+
   test('?follow=1 streams new lines and stops when the client disconnects', async () => {
     const stop = new AbortController()
     const res = await request(`${m.admin.url}/logs?workload=details-v1&follow=1&tail=0`, { signal: stop.signal })

@@ -82,6 +82,29 @@ describe('traces', () => {
     expect((await m.get(`/traces?traceId=${'0'.repeat(32)}`)).status).toBe(404)
   })
 
+  test('every span lies inside its parent, and OTLP, Jaeger and Zipkin agree on every start and end to the µs', async () => {
+    for (let i = 0; i < 15; i++) await pageLoad()
+    const otlp = JSON.parse((await m.get('/traces?limit=15')).text) as OtlpTraces
+    const jaegerSpans = (await jaeger('limit=15')).data.flatMap((t) => t.spans)
+    const zipkin = JSON.parse((await m.get('/traces?format=zipkin&limit=15')).text) as ZipkinSpan[]
+    const otlpSpans = otlp.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans))
+    expect(otlpSpans.length).toBeGreaterThanOrEqual(15 * 8)
+    // Integer nanoseconds from OTLP, microseconds from the other two.
+    const ns = new Map(otlpSpans.map((s) => [s.spanId, { start: BigInt(s.startTimeUnixNano), end: BigInt(s.endTimeUnixNano), parent: s.parentSpanId }]))
+    const jaegerById = new Map(jaegerSpans.map((s) => [s.spanID, s]))
+    const zipkinById = new Map(zipkin.map((s) => [s.id, s]))
+    const outside: string[] = []
+    for (const [id, span] of ns) {
+      const j = jaegerById.get(id)!
+      const z = zipkinById.get(id)!
+      expect([BigInt(j.startTime) * 1000n, BigInt(j.startTime + j.duration) * 1000n], `jaeger ${id}`).toEqual([span.start, span.end])
+      expect([BigInt(z.timestamp) * 1000n, BigInt(z.timestamp + z.duration) * 1000n], `zipkin ${id}`).toEqual([span.start, span.end])
+      const parent = span.parent ? ns.get(span.parent) : undefined
+      if (parent && (span.start < parent.start || span.end > parent.end)) outside.push(`${j.operationName} ${id}`)
+    }
+    expect(outside).toEqual([])
+  })
+
   test('mirror copies are counted at the destination but never traced', async () => {
     m.mesh.config.applyText(reviewsTo('v1', 'v3'), 'reviews-mirror.yaml')
     await pageLoad()

@@ -11,9 +11,6 @@ import { eventually, startTestMesh, type TestMesh } from '../support/mesh.ts'
 import { startMeshedClient } from '../../sim/load/meshed-client.ts'
 import { runLoad } from '../../sim/load/load-run.ts'
 import { createMeshCa } from '../../mesh/security/ca.ts'
-import { Registry } from 'prom-client'
-import { registerEnvoyClusterMetrics } from '../../mesh/telemetry/envoy-cluster-metrics.ts'
-import { meshProxies } from '../../sim/admin/proxy-clusters.ts'
 import { listeningPorts } from '../support/listening-ports.ts'
 
 const PRODUCTPAGE = 'spiffe://cluster.local/ns/default/sa/bookinfo-productpage'
@@ -161,9 +158,7 @@ describe('mTLS, authorization and rate limiting', () => {
     await expect(mtlsGet(ratingsAddress(), forger, PRODUCTPAGE, {}, meshRoot)).rejects.toThrow(/closed without a response|ECONNRESET/)
     expect(ratings.get('ssl.fail_verify_error') - before).toBe(2)
     // …and Prometheus sees it where Envoy's stats put it.
-    const registry = new Registry()
-    registerEnvoyClusterMetrics(registry, () => meshProxies(mesh))
-    const scraped = await registry.metrics()
+    const scraped = await mesh.observability.registry.metrics()
     const series = scraped.split('\n').find((l) => l.startsWith('envoy_listener_ssl_fail_verify_error{') && l.includes('workload="ratings-v1"'))
     expect(series).toMatch(/envoy_listener_address="0\.0\.0\.0_15006"/)
     expect(Number(series!.split(' ').pop())).toBe(ratings.get('ssl.fail_verify_error'))

@@ -30,6 +30,8 @@ export function record(overrides: Partial<Omit<RequestRecord, 'flags'>> & { flag
     upstreamServiceTimeMs: 6,
     requestBytes: 0,
     responseBytes: 358,
+    requestWireBytes: 212,
+    responseWireBytes: 520,
     requestId: '84961386-6d84-929d-98bd-c5aee93b5c88',
     userAgent: 'python-requests/2.31.0',
     forwardedFor: '',

@@ -1,15 +1,18 @@
-/** A test mesh with observability installed and an admin server on an ephemeral port. */
+/** A test mesh with its observability served by an admin server on an ephemeral port, as the demo serves it. */
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { request } from 'undici'
 import { startAdminServer, type AdminServer } from '../../sim/admin/admin-server.ts'
-import { installObservability, type Observability, type ObservabilityOptions } from '../../sim/admin/install-observability.ts'
+import { observabilityRoutes } from '../../sim/admin/observability-routes.ts'
+import { AccessLogFile } from '../../mesh/telemetry/access-log-file.ts'
+import type { MeshObservability } from '../../sim/mesh/mesh-observability.ts'
 import type { MeshOptions } from '../../sim/mesh/start-mesh.ts'
 import { startTestMesh, type TestMesh } from '../support/mesh.ts'
 
 export interface ObservedMesh {
   readonly mesh: TestMesh
-  readonly obs: Observability
+  /** The mesh's own observability, plus the access-log file when one was asked for. */
+  readonly obs: MeshObservability & { readonly accessLogFile: AccessLogFile | undefined }
   readonly admin: AdminServer
   /** GET on the admin API: status, headers and text. */
   get(path: string): Promise<{ status: number; headers: Record<string, unknown>; text: string }>
@@ -18,13 +21,15 @@ export interface ObservedMesh {
   close(): Promise<void>
 }
 
-export async function startObservedMesh(options: Partial<MeshOptions> = {}, observability: ObservabilityOptions = {}): Promise<ObservedMesh> {
+export async function startObservedMesh(options: Partial<MeshOptions> = {}, files: { readonly accessLogFile?: string } = {}): Promise<ObservedMesh> {
   const mesh = await startTestMesh(options)
-  const obs = await installObservability(mesh, observability)
-  const admin = await startAdminServer(mesh, { port: 0, routes: obs.routes })
+  const accessLogFile = files.accessLogFile ? await AccessLogFile.open({ path: files.accessLogFile }) : undefined
+  const removeFile = accessLogFile ? mesh.telemetry.add(accessLogFile) : undefined
+  const routes = observabilityRoutes(mesh)
+  const admin = await startAdminServer(mesh, { port: 0, routes: routes.routes })
   return {
     mesh,
-    obs,
+    obs: { ...mesh.observability, accessLogFile },
     admin,
     async get(path) {
       const res = await request(`${admin.url}${path}`)
@@ -38,7 +43,9 @@ export async function startObservedMesh(options: Partial<MeshOptions> = {}, obse
     },
     async close() {
       await admin.close()
-      await obs.close()
+      routes.close()
+      removeFile?.()
+      await accessLogFile?.close()
       await mesh.close()
     },
   }

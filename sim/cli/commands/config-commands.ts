@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import { analyzeConfig, formatDiagnostic, isError, parseConfig, sortDiagnostics, KIND_LIST, type Diagnostic, type IstioResource } from '../../../mesh/control/index.ts'
+import { analyzeConfig, describeSupportedKinds, formatDiagnostic, isError, parseConfig, sortDiagnostics, KIND_LIST, type Diagnostic, type IstioResource } from '../../../mesh/control/index.ts'
 import { MeshError } from '../../../mesh/errors.ts'
 import type { CliIO } from '../io.ts'
 import { UsageError } from '../usage-error.ts'
@@ -15,8 +15,10 @@ const KNOWN_SERVICES = new Set(['productpage', 'details', 'reviews', 'ratings', 
 
 export const APPLY_HELP = `Usage: meshdojo apply -f FILE|- [-f FILE…] [--admin URL] [--dry-run]
 
-Applies Istio YAML (VirtualService, DestinationRule, Gateway) to the running demo. The whole apply
-is atomic: one invalid document rejects all of it and nothing changes. "-f -" reads standard input.
+Applies Istio YAML to the running demo. The whole apply is atomic: one invalid document rejects all
+of it and nothing changes. "-f -" reads standard input.
+
+Kinds: ${describeSupportedKinds()}.
 `
 
 export const DELETE_HELP = `Usage: meshdojo delete -f FILE [--admin URL]

@@ -14,8 +14,9 @@ Prints one sidecar's upstream clusters, as Envoy's admin /stats and /clusters sh
   cluster.outbound|9080|v2|reviews.default.svc.cluster.local.upstream_rq_retry: 3
 counters (upstream_rq_total, upstream_rq_retry, upstream_rq_retry_overflow, upstream_rq_pending_total,
 upstream_rq_pending_overflow, upstream_rq_timeout, upstream_rq_per_try_timeout,
-outlier_detection.ejections_enforced_total, outlier_detection.ejections_active, …), circuit-breaker
-thresholds and each host's health (healthy or /failed_outlier_check).
+outlier_detection.ejections_enforced_total, outlier_detection.ejections_active, …), then circuit-breaker
+thresholds and each host's stats (cx_total, rq_total, rq_error …) and health (healthy or
+/failed_outlier_check). -o json gives Envoy's {"stats": […], "cluster_statuses": […]}.
 
   workload            e.g. productpage-v1, reviews-v2, istio-ingressgateway
 
@@ -43,7 +44,13 @@ export async function statsCommand(argv: string[], io: CliIO): Promise<number> {
   if (output !== 'text' && output !== 'json') throw new UsageError(`-o must be text or json, got "${output}"`)
   const base = adminUrl(values.admin)
   const query = new URLSearchParams({ workload, format: output })
-  const text = await okText(base, await adminRequest(base, `/clusters?${query}`))
-  io.stdout(output === 'json' ? JSON.stringify(JSON.parse(text), null, 2) : text.trimEnd() || `${workload} has no upstream clusters yet (it has made no calls)`)
+  // The proxy's Envoy /stats (counters), then its /clusters (thresholds, hosts).
+  const stats = await okText(base, await adminRequest(base, `/stats?${query}`))
+  const clusters = await okText(base, await adminRequest(base, `/clusters?${query}`))
+  if (output === 'json') {
+    io.stdout(JSON.stringify({ ...(JSON.parse(stats) as object), ...(JSON.parse(clusters) as object) }, null, 2))
+    return 0
+  }
+  io.stdout(`${stats}${clusters}`.trimEnd() || `${workload} has no upstream clusters yet (it has made no calls)`)
   return 0
 }
