@@ -8,7 +8,8 @@
  * where Envoy pays one, and under Node 24's larger (post-quantum) handshakes a lesson over a 1 KB/s
  * link saw it as a second slow call. Here each undici Client is one connection: it is leased for a
  * request and handed back by the request's handler when the response ends or fails; a Client whose
- * socket has closed reconnects on its next request.
+ * socket has closed reconnects on its next request. `maxRequestsPerConnection` is counted here too:
+ * undici's `maxRequestsPerClient: n` lets a socket serve n + 1 requests.
  */
 import { Client, type Dispatcher } from 'undici'
 
@@ -33,14 +34,19 @@ export class ConnectionPool {
   readonly stats: ConnectionStats = { cxTotal: 0, cxActive: 0, cxConnectFail: 0 }
   readonly #origin: string
   readonly #options: Client.Options
+  /** Envoy's max_requests_per_connection; 0: unlimited. */
+  readonly #maxRequests: number
+  /** Requests each connection has served (a Client's count starts again when it reconnects). */
+  readonly #served = new Map<Client, number>()
   /** Connections with no request, the most recently used last (it is the warmest). */
   readonly #free: Client[] = []
   readonly #all = new Set<Client>()
   #closed = false
 
-  constructor(origin: string, options: Client.Options) {
+  constructor(origin: string, options: Client.Options, maxRequestsPerConnection = 0) {
     this.#origin = origin
     this.#options = options
+    this.#maxRequests = maxRequestsPerConnection
   }
 
   /** Connections ever opened and not closed (busy or free). */
@@ -55,8 +61,17 @@ export class ConnectionPool {
     handler.release = () => {
       if (released) return
       released = true
-      if (!this.#closed && !client.destroyed && !client.closed) this.#free.push(client)
+      if (this.#closed || client.destroyed || client.closed) return
+      if (this.#maxRequests > 0 && (this.#served.get(client) ?? 0) >= this.#maxRequests) {
+        // Its last request: the connection closes, the next request opens a new one (as Envoy does).
+        this.#all.delete(client)
+        this.#served.delete(client)
+        client.close().catch(() => {})
+        return
+      }
+      this.#free.push(client)
     }
+    if (this.#maxRequests > 0) this.#served.set(client, (this.#served.get(client) ?? 0) + 1)
     client.dispatch(options, handler)
   }
 
@@ -78,6 +93,7 @@ export class ConnectionPool {
     })
     client.on('disconnect', () => {
       stats.cxActive--
+      if (this.#served.has(client)) this.#served.set(client, 0) // its next request opens a new connection
     })
     client.on('connectionError', () => {
       stats.cxTotal++

@@ -48,8 +48,7 @@ export function openPool(address: string, settings: PoolSettings = {}, tls?: Ups
     headersTimeout: 0,
     bodyTimeout: 0,
     keepAliveTimeout: 4_000,
-    maxRequestsPerClient: settings.maxRequestsPerConnection || undefined,
-  })
+  }, settings.maxRequestsPerConnection ?? 0)
 }
 
 /**
