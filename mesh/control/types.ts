@@ -184,11 +184,30 @@ export interface CorsPolicy {
   readonly allowCredentials?: boolean
 }
 
+/** `http[].delegate`: the delegate VirtualService (one without hosts) whose routes take this route's place. */
+export interface HTTPDelegate {
+  /** May be empty (Istio accepts it): then no VirtualService is found and the route is skipped. */
+  readonly name: string
+  /** Absent: the root VirtualService's namespace. */
+  readonly namespace?: string
+}
+
 export interface HTTPRoute {
   readonly name?: string
   /** ORed blocks; empty means the route matches everything (a catch-all). */
   readonly match: readonly HTTPMatchRequest[]
+  /** Empty on a delegating route (`delegate` set). */
   readonly route: readonly HTTPRouteDestination[]
+  /**
+   * Only in a root VirtualService (one with hosts), never with `route` or `redirect`. Proxies never see it:
+   * delegation.ts replaces the route with the delegate's routes, merged with this one's match and settings.
+   */
+  readonly delegate?: HTTPDelegate
+  /**
+   * Set by delegation.ts on a route merged in from a delegate VirtualService: where it came from. Its
+   * destination hosts are already FQDNs resolved in the delegate's namespace, and its match `gateways` `ns/name`.
+   */
+  readonly delegatedFrom?: { readonly name: string; readonly namespace: string }
   readonly redirect?: HTTPRedirect
   readonly directResponse?: HTTPDirectResponse
   readonly rewrite?: HTTPRewrite
@@ -204,10 +223,19 @@ export interface HTTPRoute {
 }
 
 export interface VirtualServiceSpec {
+  /**
+   * Empty for a delegate VirtualService: no proxy uses it directly; it only supplies routes to the root
+   * VirtualServices that name it in `http[].delegate` (see delegation.ts).
+   */
   readonly hosts: readonly string[]
-  /** Absent in YAML means `['mesh']`: all sidecars. */
+  /** Absent in YAML means `['mesh']`: all sidecars. A delegate has none of its own: its root's apply. */
   readonly gateways: readonly string[]
   readonly http: readonly HTTPRoute[]
+  /**
+   * The namespaces this VirtualService is visible to, `.` resolved to its own; absent or empty means every
+   * namespace (Istio's default `*`). Only delegation uses it: a delegate serves roots in these namespaces.
+   */
+  readonly exportTo?: readonly string[]
 }
 
 // === DestinationRule ===

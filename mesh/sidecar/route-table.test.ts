@@ -129,3 +129,67 @@ describe('route names, as Istio builds them', () => {
     expect(routeName(route(), undefined)).toBe('')
   })
 })
+
+describe('delegation: proxies route by the merged routes', () => {
+  const servers: Server[] = []
+  const registry = new ServiceRegistry()
+  let clusters: ClusterManager | undefined
+  const app = async (name: string) => {
+    const server = createServer((req, res) => res.end(`${name} ${req.url}`))
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    servers.push(server)
+    registry.addService(name, 9080)
+    registry.upsertEndpoint({ workload: `${name}-v1`, service: name, labels: { app: name, version: 'v1' }, address: `127.0.0.1:${(server.address() as AddressInfo).port}`, ready: true })
+  }
+  beforeAll(async () => {
+    await app('details')
+    await app('ratings')
+  })
+  afterEach(async () => clusters?.close())
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))))
+  })
+
+  const vs = (id: string, spec: string) => {
+    const [name, namespace = 'default'] = id.split('.')
+    return `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec: ${spec}\n---\n`
+  }
+  const table = (yaml: string) => {
+    const store = new ConfigStore()
+    store.applyText(yaml, 'vs.yaml')
+    clusters = new ClusterManager(SELF.workload, registry, { clock: systemClock(), random: randomSource(3) })
+    return compileRouteTable(store.snapshot(), SELF, { clock: systemClock(), randoms: routeRandoms(randomSource(3), SELF.workload), registry, clusters })
+  }
+  /** Routes GET `path` to details; the answer (or the failure kind) and the route name Envoy would log. */
+  const call = async (t: ReturnType<typeof table>, path: string) => {
+    const req = get(path, {}, 'details:9080')
+    const answer = await t.route(req).then(async (res) => `${res.status} ${await bodyText(res.body)}`, (err: UpstreamFailure) => err.kind)
+    return { answer, route: req.info.routeName }
+  }
+
+  test('the delegate\'s routes, under the root\'s match, with Istio\'s joined route names', async () => {
+    const t = table(
+      vs('details', '{hosts: [details], http: [{name: root, match: [{name: api, uri: {prefix: /details}}], delegate: {name: details-routes, namespace: team}}, {name: rest, route: [{destination: {host: ratings}}]}]}') +
+        vs('details-routes.team', '{http: [{name: direct, match: [{uri: {exact: /details/teapot}}], directResponse: {status: 418}}, {name: app, route: [{destination: {host: details.default.svc.cluster.local}}]}]}'),
+    )
+    expect(await call(t, '/details/teapot')).toEqual({ answer: '418 ', route: 'root-direct.api' })
+    expect(await call(t, '/details/0')).toEqual({ answer: '200 details /details/0', route: 'root-app.api' })
+    expect(await call(t, '/other')).toEqual({ answer: '200 ratings /other', route: 'rest' })
+  })
+
+  test('a missing delegate: its route is skipped, later routes still match, and with none left the service keeps its default route', async () => {
+    const root = vs('details', '{hosts: [details], http: [{match: [{uri: {prefix: /details}}], delegate: {name: missing}}, {match: [{uri: {prefix: /r}}], route: [{destination: {host: ratings}}]}]}')
+    const t = table(root)
+    expect(await call(t, '/details/0')).toEqual({ answer: 'no-route', route: '' }) // NR: the details host has the root's virtual host
+    expect(await call(t, '/r')).toEqual({ answer: '200 ratings /r', route: '' })
+
+    const only = table(vs('details', '{hosts: [details], http: [{delegate: {name: missing}}]}'))
+    expect(await call(only, '/details/0')).toEqual({ answer: '200 details /details/0', route: 'default' })
+  })
+
+  test('a delegate VirtualService alone (no hosts) routes nothing', async () => {
+    const t = table(vs('lonely', '{http: [{fault: {abort: {httpStatus: 500, percentage: {value: 100}}}, route: [{destination: {host: details}}]}]}'))
+    expect(await call(t, '/details/0')).toEqual({ answer: '200 details /details/0', route: 'default' })
+  })
+})

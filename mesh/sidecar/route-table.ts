@@ -1,7 +1,8 @@
 /**
  * Compiles one config snapshot into the routes one proxy uses (Envoy's RDS): for a sidecar, the
  * VirtualServices bound to `mesh` keyed by host, plus a default route for every known service; for
- * a gateway, the VirtualServices bound to Gateways that select it. The virtual host is chosen as
+ * a gateway, the VirtualServices bound to Gateways that select it. Both use the VirtualServices with
+ * delegation resolved (control/delegation.ts), as istiod hands them over. The virtual host is chosen as
  * Envoy does (exact domain, then the longest suffix wildcard, then `*`), the first matching route
  * wins, and a known host with no matching route answers 404 (NR).
  */
@@ -10,6 +11,7 @@ import { compose, type Filter, type Handler, type MeshRequest, type MeshResponse
 import type { RandomSource, Random } from '../random.ts'
 import type { ServiceRegistry } from '../control/registry.ts'
 import type { ConfigSnapshot, Destination, DestinationRule, HTTPMatchRequest, HTTPRoute, TrafficPolicyFields, VirtualService } from '../control/types.ts'
+import { effectiveVirtualServices } from '../control/delegation.ts'
 import { authorityToFqdn, hostMatches, toFqdn } from '../control/hosts.ts'
 import { UpstreamFailure } from '../upstream-failure.ts'
 import { compileMatch, type RequestPredicate } from '../filters/route-match.ts'
@@ -78,8 +80,10 @@ export interface RouteTable {
 
 export function compileRouteTable(snapshot: ConfigSnapshot, self: ProxyIdentity, deps: RouteTableDeps): RouteTable {
   const ctx = new CompileContext(snapshot, self, deps)
+  // Delegates merged into their roots; delegates themselves (no hosts) are nobody's routes.
+  const virtualServices = effectiveVirtualServices(snapshot.virtualServices)
   deps.clusters.begin()
-  const hosts = self.kind === 'gateway' ? gatewayHosts(snapshot, self, ctx) : sidecarHosts(snapshot, ctx)
+  const hosts = self.kind === 'gateway' ? gatewayHosts(snapshot, virtualServices, self, ctx) : sidecarHosts(virtualServices, ctx)
   deps.clusters.commit()
   const exact = new Map<string, VirtualHost>()
   const wildcards: { suffix: string; vh: VirtualHost }[] = []
@@ -141,15 +145,17 @@ const always = () => true
 /** Callers can send any Host header: the memo of resolved authorities starts over past this many. */
 const MAX_RESOLVED_AUTHORITIES = 1024
 
-function sidecarHosts(snapshot: ConfigSnapshot, ctx: CompileContext): VirtualHost[] {
+function sidecarHosts(virtualServices: readonly VirtualService[], ctx: CompileContext): VirtualHost[] {
   const claimed = new Set<string>()
   const hosts: VirtualHost[] = []
   // The oldest VirtualService for a host wins (Istio ignores later conflicting ones; analyze warns).
-  for (const vs of snapshot.virtualServices) {
+  for (const vs of virtualServices) {
     const patterns = vs.spec.hosts.map((h) => toFqdn(h, vs.meta.namespace)).filter((h) => !claimed.has(h))
     if (patterns.length === 0) continue
     const entries = ctx.entriesFor(vs, ['mesh'])
-    if (entries === undefined) continue
+    // No route for this proxy (all skipped by sourceLabels, or every route delegated to a delegate that is
+    // missing): Istio builds no virtual host from it, so its services keep their default route.
+    if (entries === undefined || entries.length === 0) continue
     patterns.forEach((p) => claimed.add(p))
     hosts.push({ patterns, port: ctx.servicePort(patterns[0]!), entries })
   }
@@ -162,12 +168,12 @@ function sidecarHosts(snapshot: ConfigSnapshot, ctx: CompileContext): VirtualHos
   return hosts
 }
 
-function gatewayHosts(snapshot: ConfigSnapshot, self: ProxyIdentity, ctx: CompileContext): VirtualHost[] {
+function gatewayHosts(snapshot: ConfigSnapshot, virtualServices: readonly VirtualService[], self: ProxyIdentity, ctx: CompileContext): VirtualHost[] {
   const mine = snapshot.gateways.filter((g) => Object.entries(g.spec.selector).every(([k, v]) => self.labels[k] === v))
   const names = mine.flatMap((g) => [g.meta.name, `${g.meta.namespace}/${g.meta.name}`])
   const serverHosts = mine.flatMap((g) => g.spec.servers.flatMap((s) => s.hosts.map((h) => h.replace(/^[^/]*\//, ''))))
   const hosts: VirtualHost[] = []
-  for (const vs of snapshot.virtualServices) {
+  for (const vs of virtualServices) {
     const entries = ctx.entriesFor(vs, names)
     if (!entries || entries.length === 0) continue
     const patterns = vs.spec.hosts.filter((h) => serverHosts.some((s) => hostMatches(s, h) || hostMatches(h, s)))
@@ -214,6 +220,7 @@ class CompileContext {
     if (!bound(vs.spec.gateways) && !vs.spec.http.some((r) => r.match.some((m) => m.gateways && bound(m.gateways)))) return undefined
     const entries: RouteEntry[] = []
     vs.spec.http.forEach((route, index) => {
+      if (route.delegate !== undefined) return // not resolved (delegation.ts merges it away): no route, as in Istio
       if (route.match.length === 0) {
         if (bound(vs.spec.gateways)) entries.push({ matches: always, handler: this.routeHandler(vs, route, index, routeName(route, undefined), undefined) })
         return

@@ -61,6 +61,23 @@ spec:
     expect(text).toContain('DR details: v1 v2 · RANDOM · maxConn 1 · pending 1 · eject 1×5xx')
   })
 
+  test('delegation: a root shows the routes it delegated, where from, and what it could not find', () => {
+    const s = store('bookinfo-gateway.yaml')
+    const vs = (name: string, namespace: string, spec: string) =>
+      `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec: ${spec}\n---\n`
+    s.applyText(
+      vs('bookinfo', 'default', '{hosts: ["*"], gateways: [bookinfo-gateway], http: [{match: [{uri: {exact: /productpage}}], delegate: {name: productpage, namespace: frontend}}, {match: [{uri: {prefix: /api}}], delegate: {name: api}}]}') +
+        vs('productpage', 'frontend', '{http: [{route: [{destination: {host: productpage.default.svc.cluster.local}}]}]}') +
+        vs('spare', 'default', '{http: [{route: [{destination: {host: reviews}}]}]}'),
+      'delegation.yaml',
+    )
+    expect(configSummary(s.snapshot(), {}).filter((l) => l.kind === 'VS').map((l) => `${l.name}: ${l.summary}`)).toEqual([
+      'bookinfo@bookinfo-gateway: /productpage→productpage [via frontend/productpage], (delegate api not found)',
+      'productpage: delegate of bookinfo: *→productpage',
+      'spare: delegate (unused): *→reviews',
+    ])
+  })
+
   test('toxics per link, arrows for the stream, toxicity when below 1', () => {
     const lines = configSummary(new ConfigStore().snapshot(), {
       'reviews-v2': [],

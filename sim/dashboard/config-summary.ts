@@ -1,7 +1,10 @@
 /**
  * The config in force, one short line per resource, the way a teacher would say it:
  * `VS reviews: jason→v2, *→v1`, `DR reviews: v1 v2 v3`, `toxic ratings-v1: latency 500ms ↓`.
+ * A root VirtualService shows its routes with delegation resolved (`/productpage*→productpage [via
+ * productpage]`), a delegate says whose it is (`delegate of bookinfo: *→productpage`).
  */
+import { resolveDelegation, type DelegationIssue } from '../../mesh/control/delegation.ts'
 import type {
   ConfigSnapshot,
   DestinationRule,
@@ -20,8 +23,15 @@ export const shortHost = (host: string): string => host.replace(/\.default(\.svc
 
 /** Every line, in the order: VirtualServices, DestinationRules, Gateways, toxics (by link). */
 export function configSummary(config: ConfigSnapshot, toxics: Readonly<Record<string, readonly ToxicJson[]>>): ConfigLine[] {
+  const delegation = resolveDelegation(config.virtualServices)
+  const merged = new Map(delegation.virtualServices.map((vs) => [refOf(vs), vs]))
+  const vsLine = (vs: VirtualService): ConfigLine => {
+    if (vs.spec.hosts.length === 0) return { kind: 'VS', name: vsName(vs), summary: delegateSummary(vs, config.virtualServices) }
+    const issues = delegation.issues.filter((i) => i.root.name === vs.meta.name && i.root.namespace === vs.meta.namespace)
+    return { kind: 'VS', name: vsName(vs), summary: virtualServiceSummary(merged.get(refOf(vs)) ?? vs, issues) }
+  }
   return [
-    ...config.virtualServices.map((vs) => ({ kind: 'VS' as const, name: vsName(vs), summary: virtualServiceSummary(vs) })),
+    ...config.virtualServices.map(vsLine),
     ...config.destinationRules.map((dr) => ({ kind: 'DR' as const, name: dr.meta.name, summary: destinationRuleSummary(dr) })),
     ...config.gateways.map((gw) => ({ kind: 'GW' as const, name: gw.meta.name, summary: gatewaySummary(gw) })),
     ...toxicLines(toxics),
@@ -34,11 +44,25 @@ const vsName = (vs: VirtualService): string => {
   return gateways.length ? `${vs.meta.name}@${gateways.join(',')}` : vs.meta.name
 }
 
-export function virtualServiceSummary(vs: VirtualService): string {
+/** `vs` with delegation resolved (delegation.ts); `issues` are its delegating routes that were skipped. */
+export function virtualServiceSummary(vs: VirtualService, issues: readonly DelegationIssue[] = []): string {
   const host = shortHost(vs.spec.hosts[0] ?? '')
-  if (vs.spec.http.length === 0) return '(no http routes)'
-  return vs.spec.http.map((r) => `${matchText(r.match)}→${routeTarget(r, host)}${routeExtras(r)}`).join(', ')
+  const skipped = issues.filter((i) => i.kind !== 'match-conflict').map((i) => `(delegate ${delegateName(i.delegate, vs)} ${i.kind === 'not-found' ? 'not found' : 'not exported here'})`)
+  if (vs.spec.http.length === 0) return skipped.length ? skipped.join(', ') : '(no http routes)'
+  return [...vs.spec.http.map((r) => `${matchText(r.match)}→${routeTarget(r, host)}${routeExtras(r, vs)}`), ...skipped].join(', ')
 }
+
+/** `delegate of bookinfo: *→productpage`, or `delegate (unused)` when no root names it. */
+function delegateSummary(vs: VirtualService, all: readonly VirtualService[]): string {
+  const roots = all.filter((root) => root.spec.hosts.length > 0 && root.spec.http.some((r) =>
+    r.delegate?.name === vs.meta.name && (r.delegate.namespace ?? root.meta.namespace) === vs.meta.namespace))
+  const routes = vs.spec.http.map((r) => `${matchText(r.match)}→${routeTarget(r, '')}${routeExtras(r, vs)}`).join(', ')
+  return `${roots.length ? `delegate of ${roots.map((r) => r.meta.name).join(', ')}` : 'delegate (unused)'}: ${routes}`
+}
+
+const refOf = (vs: VirtualService) => `${vs.meta.namespace}/${vs.meta.name}`
+/** A delegate by name, with its namespace when it is not the root's. */
+const delegateName = (d: { name: string; namespace: string }, root: VirtualService) => (d.namespace === root.meta.namespace ? d.name : `${d.namespace}/${d.name}`)
 
 /** `jason`, `/productpage`, `5 paths`, or `*` for a catch-all. */
 export function matchText(match: readonly HTTPMatchRequest[]): string {
@@ -74,8 +98,9 @@ function routeTarget(r: HTTPRoute, vsHost: string): string {
   return names.map((n, i) => `${n} ${Math.round((r.route[i]!.weight / total) * 100)}%`).join(' ')
 }
 
-function routeExtras(r: HTTPRoute): string {
+function routeExtras(r: HTTPRoute, vs: VirtualService): string {
   const extras: string[] = []
+  if (r.delegatedFrom) extras.push(`via ${delegateName(r.delegatedFrom, vs)}`)
   if (r.fault) extras.push(...faultText(r.fault))
   for (const m of r.mirrors) extras.push(`mirror ${m.destination.subset ?? shortHost(m.destination.host)}${m.percent < 100 ? ` ${m.percent}%` : ''}`)
   if (r.timeoutMs !== undefined) extras.push(`timeout ${seconds(r.timeoutMs)}`)

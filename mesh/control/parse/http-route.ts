@@ -1,6 +1,9 @@
-/** One `http[]` route: matches, then exactly one of route / redirect / directResponse, plus its policies. */
+/**
+ * One `http[]` route: matches, then exactly one of route / redirect / directResponse, plus its policies; or,
+ * in a root VirtualService, `delegate` instead of route and redirect (Istio's validateHTTPRouteConflict).
+ */
 
-import type { HTTPRoute } from '../types.ts'
+import type { HTTPDelegate, HTTPRoute } from '../types.ts'
 import { absent, checkShape, listOf, object, str } from './fields.ts'
 import { corsPolicy } from './cors.ts'
 import { directResponse } from './direct-response.ts'
@@ -17,20 +20,31 @@ import { routeDestinations } from './route-destinations.ts'
 
 const FIELDS = [
   'name', 'match', 'route', 'redirect', 'directResponse', 'rewrite', 'timeout', 'retries', 'fault',
-  'mirror', 'mirrors', 'mirrorPercent', 'mirror_percent', 'mirrorPercentage', 'corsPolicy', 'headers',
+  'mirror', 'mirrors', 'mirrorPercent', 'mirror_percent', 'mirrorPercentage', 'corsPolicy', 'headers', 'delegate',
 ]
 
-export function httpRoute(v: unknown, field: string, r: Reporter): HTTPRoute | undefined {
+export interface HTTPRouteContext {
+  /** The route belongs to a delegate VirtualService (one without hosts), which may not delegate again. */
+  readonly inDelegate: boolean
+}
+
+export function httpRoute(v: unknown, field: string, r: Reporter, ctx: HTTPRouteContext): HTTPRoute | undefined {
   const o = object(v, field, r)
   if (o === undefined) {
     if (absent(v)) r.error('MD0108', field, 'must be a route, not empty')
     return undefined
   }
-  checkShape(o, field, r, { fields: FIELDS, quiet: ['delegate'] })
+  checkShape(o, field, r, { fields: FIELDS })
   const before = r.errorCount
   const f = (k: string) => at(field, k)
-  if (!absent(o.delegate)) r.error('MD0119', f('delegate'), 'VirtualService delegation is not supported by meshdojo')
-  checkConflicts(o, field, r)
+  // Istio's three route types: a root route delegates, a delegate's route may not, any other is independent.
+  const isRoot = !ctx.inDelegate && !absent(o.delegate)
+  if (ctx.inDelegate && !absent(o.delegate)) {
+    r.error('MD0119', f('delegate'), 'only one level of delegation is supported: a delegate VirtualService (no hosts) cannot delegate again')
+  }
+  if (isRoot) checkRootConflicts(o, field, r)
+  else checkConflicts(o, field, r)
+  const delegateOut = isRoot ? delegate(o.delegate, f('delegate'), r) : undefined
 
   const name = str(o.name, f('name'), r)
   const match = listOf(o.match, f('match'), r, (item, itemField) => httpMatch(item, itemField, r))
@@ -54,6 +68,7 @@ export function httpRoute(v: unknown, field: string, r: Reporter): HTTPRoute | u
     ...(name === undefined ? {} : { name }),
     match,
     route,
+    ...(delegateOut === undefined ? {} : { delegate: delegateOut }),
     ...(redirectOut === undefined ? {} : { redirect: redirectOut }),
     ...(direct === undefined ? {} : { directResponse: direct }),
     ...(rewriteOut === undefined ? {} : { rewrite: rewriteOut }),
@@ -66,15 +81,38 @@ export function httpRoute(v: unknown, field: string, r: Reporter): HTTPRoute | u
   }
 }
 
+/**
+ * A root route (one with `delegate`): Istio refuses only `route` and `redirect` next to it and checks nothing
+ * else here. Its other settings (directResponse included) are inherited by the delegate's routes that lack them.
+ */
+function checkRootConflicts(o: Readonly<Record<string, unknown>>, field: string, r: Reporter): void {
+  for (const other of ['route', 'redirect']) {
+    if (hasField(o, other)) r.error('MD0107', field, `a route cannot have both delegate and ${other}: the delegate VirtualService's routes say where requests go`)
+  }
+}
+
+/** `delegate: {name, namespace}`. Istio checks neither; an empty name finds no VirtualService. */
+function delegate(v: unknown, field: string, r: Reporter): HTTPDelegate | undefined {
+  const o = object(v, field, r)
+  if (o === undefined) return undefined
+  checkShape(o, field, r, { fields: ['name', 'namespace'] })
+  const name = str(o.name, at(field, 'name'), r) ?? ''
+  const namespace = str(o.namespace, at(field, 'namespace'), r)
+  if (name === '') r.warn('MD0121', at(field, 'name'), 'is empty: no VirtualService has that name, so Istio skips this route')
+  return { name, ...(namespace === undefined || namespace === '' ? {} : { namespace }) }
+}
+
+const hasField = (o: Readonly<Record<string, unknown>>, k: string) => !absent(o[k]) && !(Array.isArray(o[k]) && (o[k] as unknown[]).length === 0)
+
 /** Istio's validateHTTPRouteConflict: a route needs exactly one action, and some settings exclude others. */
 function checkConflicts(o: Readonly<Record<string, unknown>>, field: string, r: Reporter): void {
-  const has = (k: string) => !absent(o[k]) && !(Array.isArray(o[k]) && (o[k] as unknown[]).length === 0)
+  const has = (k: string) => hasField(o, k)
   const conflict = (a: string, b: string) => r.error('MD0107', field, `a route cannot have both ${a} and ${b}`)
   if (has('redirect')) {
     for (const other of ['route', 'fault', 'rewrite', 'directResponse']) if (has(other)) conflict(other, 'redirect')
   } else if (has('directResponse')) {
     for (const other of ['route', 'fault', 'rewrite']) if (has(other)) conflict(other, 'directResponse')
-  } else if (!has('route') && !has('delegate')) {
+  } else if (!has('route')) {
     r.error('MD0108', field, 'needs one of route, redirect or directResponse')
   }
 }

@@ -130,3 +130,78 @@ describe('JWT claim based routing', () => {
       .toContainEqual({ code: 'MD0109', field: 'spec.http[0].match[0].headers["@request.auth.claims"]' })
   })
 })
+
+describe('delegation: Istio\'s rules for root and delegate VirtualServices', () => {
+  /** A VirtualService in namespace `ns` (flow YAML). */
+  const inNs = (ns: string, spec: string) => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: r, namespace: ${ns}}
+spec: ${spec}
+`
+  const parsed = (yaml: string) => parseConfig(yaml, 'vs.yaml').resources[0] as VirtualService
+  const root = (extra: string) => vs(`{hosts: [reviews], http: [{delegate: {name: d, namespace: ns2}${extra}}]}`)
+
+  test.each([
+    ['no hosts', '{http: [{route: [{destination: {host: foo.baz}}]}]}'],
+    ['empty hosts', '{hosts: [], http: [{route: [{destination: {host: foo.baz}}]}]}'],
+    ['a delegate with matches and policies', '{http: [{match: [{headers: {end-user: {exact: jason}}}], timeout: 2s, route: [{destination: {host: reviews, subset: v2}}]}, {route: [{destination: {host: reviews}}]}]}'],
+    ['a root route with only a delegate', '{hosts: [reviews], http: [{delegate: {name: test, namespace: test}}]}'],
+    ['a root route without namespace', '{hosts: [reviews], http: [{delegate: {name: test}}]}'],
+    // Istio's root-route check refuses only route and redirect; the rest is inherited by the delegate's routes
+    ['a root route with fault, timeout, headers and directResponse', '{hosts: [reviews], http: [{delegate: {name: d}, timeout: 1s, fault: {abort: {httpStatus: 500, percentage: {value: 1}}}, headers: {request: {set: {x-a: b}}}, directResponse: {status: 418}}]}'],
+    ['a root with a header match', '{hosts: [reviews], http: [{delegate: {name: d}, match: [{headers: {header: {prefix: test}}}]}]}'],
+    ['a root on a gateway', '{hosts: ["*"], gateways: [bookinfo-gateway], http: [{match: [{uri: {prefix: /productpage}}], delegate: {name: productpage, namespace: nsA}}]}'],
+  ])('valid: %s', (_what, spec) => {
+    expect(findings(vs(spec))).toEqual([])
+  })
+
+  test.each([
+    ['a delegate with gateways', '{gateways: [gw], http: [{route: [{destination: {host: a}}]}]}', 'MD0107', 'spec.gateways'],
+    ['a delegate with TCP routes', '{tcp: [{route: [{destination: {host: a}}]}]}', 'MD0119', 'spec.tcp'],
+    ['a delegate without routes', '{}', 'MD0108', 'spec.http'],
+    ['a delegate route without a route', '{http: [{timeout: 1s}]}', 'MD0108', 'spec.http[0]'],
+    ['JWT claim routes in a delegate (bound to no gateway: the mesh)', '{http: [{match: [{headers: {"@request.auth.claims.group": {exact: a}}}], route: [{destination: {host: a}}]}]}', 'MD0107', 'spec.http[0].match[0].headers["@request.auth.claims.group"]'],
+  ])('invalid: %s → %s at %s, and nothing else', (_what, spec, code, field) => {
+    expect(findings(vs(spec))).toEqual([{ code, field }])
+  })
+
+  test('a delegate that delegates again: one level only, and (as Istio says too) it has no route either', () => {
+    expect(findings(vs('{http: [{delegate: {name: other}}]}'))).toEqual([{ code: 'MD0119', field: 'spec.http[0].delegate' }, { code: 'MD0108', field: 'spec.http[0]' }])
+  })
+
+  test('a delegate with TLS routes (whose SNI hosts then match no host of it either)', () => {
+    expect(findings(vs('{tls: [{match: [{sniHosts: [a.com]}], route: [{destination: {host: a}}]}]}'))).toContainEqual({ code: 'MD0119', field: 'spec.tls' })
+  })
+
+  test.each([
+    ['route', ', route: [{destination: {host: foo.baz}}]', 'MD0107', 'spec.http[0]'],
+    ['redirect', ', redirect: {uri: /lerp, authority: foo.biz}', 'MD0107', 'spec.http[0]'],
+    ['a null header match', ', match: [{headers: {header: null}}]', 'MD0108', 'spec.http[0].match[0].headers.header'],
+    ['an empty header prefix', ', match: [{headers: {header: {prefix: ""}}}]', 'MD0108', 'spec.http[0].match[0].headers.header.prefix'],
+    ['a misspelt delegate field', ', delegate: {name: d, nmespace: x}', 'MD0103', 'spec.http[0].delegate.nmespace'],
+  ])('a root route with %s → %s at %s, and nothing else', (_what, extra, code, field) => {
+    const yaml = extra.includes('delegate:') ? vs(`{hosts: [reviews], http: [{${extra.slice(2)}}]}`) : root(extra)
+    expect(findings(yaml)).toEqual([{ code, field }])
+  })
+
+  test('the parsed root route names its delegate and has no destinations', () => {
+    const spec = parsed(root(', match: [{uri: {prefix: /reviews}}]')).spec
+    expect(spec.http[0]).toMatchObject({ delegate: { name: 'd', namespace: 'ns2' }, route: [] })
+    expect(parsed(vs('{hosts: [reviews], http: [{delegate: {name: d}}]}')).spec.http[0]!.delegate).toEqual({ name: 'd' })
+  })
+
+  test('a delegate without a name is valid, as in Istio, with a warning that it finds nothing', () => {
+    const yaml = vs('{hosts: [reviews], http: [{delegate: {}}]}')
+    expect(findings(yaml)).toEqual([])
+    expect(findings(yaml, 'Warning')).toContainEqual({ code: 'MD0121', field: 'spec.http[0].delegate.name' })
+  })
+
+  test('a delegate\'s exportTo is kept, with "." as its namespace, and not called unsimulated', () => {
+    const yaml = inNs('team-a', '{exportTo: [".", istio-system], http: [{route: [{destination: {host: a}}]}]}')
+    expect(parsed(yaml).spec).toMatchObject({ hosts: [], exportTo: ['team-a', 'istio-system'] })
+    expect(findings(yaml, 'Warning')).toEqual([])
+    expect(parsed(inNs('team-a', '{http: [{route: [{destination: {host: a}}]}]}')).spec.exportTo).toBeUndefined()
+    // A VirtualService with hosts: exportTo still does nothing here
+    expect(findings(inNs('team-a', '{hosts: [a], exportTo: ["."], http: [{route: [{destination: {host: a}}]}]}'), 'Warning')).toContainEqual({ code: 'MD0104', field: 'spec.exportTo' })
+  })
+})

@@ -1,6 +1,7 @@
 /**
  * VirtualService `spec`: hosts, gateways (absent means `mesh`) and the ordered http routes. TCP and TLS routes
- * are validated (tcp-route.ts, tls-route.ts) but not simulated.
+ * are validated (tcp-route.ts, tls-route.ts) but not simulated. A VirtualService without hosts is a delegate:
+ * it has no gateways and no TCP/TLS routes of its own, and serves the roots that name it (delegation.ts).
  */
 
 import { HostIndex } from '../host-index.ts'
@@ -19,12 +20,14 @@ import { checkUnreachableRules } from './unreachable-rules.ts'
 export function virtualServiceSpec(v: unknown, field: string, r: Reporter): VirtualServiceSpec | undefined {
   const o = requiredObject(v, field, r)
   if (o === undefined) return undefined
+  // Istio's test for a delegate: no hosts (absent or empty), whatever else the spec says.
+  const isDelegate = absent(o.hosts) || (Array.isArray(o.hosts) && o.hosts.length === 0)
   checkShape(o, field, r, {
-    fields: ['hosts', 'gateways', 'http'],
-    ignored: {
+    fields: ['hosts', 'gateways', 'http', ...(isDelegate ? ['tcp', 'tls', 'exportTo'] : [])],
+    ignored: isDelegate ? {} : {
       tcp: 'TCP routes are not simulated; meshdojo routes HTTP only',
       tls: 'TLS routes are not simulated; meshdojo routes HTTP only',
-      exportTo: 'exportTo is not simulated: every namespace sees this VirtualService',
+      exportTo: 'exportTo is not simulated: every namespace sees this VirtualService (only a delegate\'s exportTo is used)',
     },
   })
   const before = r.errorCount
@@ -34,26 +37,43 @@ export function virtualServiceSpec(v: unknown, field: string, r: Reporter): Virt
   checkGatewayNames(gatewaysGiven, f('gateways'), r)
   const gateways = gatewaysGiven.length === 0 ? [MESH_GATEWAY] : gatewaysGiven
   const hosts = strList(o.hosts, f('hosts'), r)
-  if (absent(o.hosts) || (Array.isArray(o.hosts) && o.hosts.length === 0)) {
-    r.error('MD0108', f('hosts'), 'is required (delegate VirtualServices without hosts are not supported)')
-  }
   const gatewayBound = !gateways.includes(MESH_GATEWAY)
   const tlsRaw = list(o.tls, f('tls'), r) ?? []
   const tcpRaw = list(o.tcp, f('tcp'), r) ?? []
+  if (isDelegate) checkDelegate({ gateways: gatewaysGiven, tls: tlsRaw, tcp: tcpRaw }, field, r)
   const sni = tlsRaw.some((t) => isObj(t) && Array.isArray(t.match) && t.match.some((m) => isObj(m) && Array.isArray(m.sniHosts) && m.sniHosts.length > 0))
   checkHosts(hosts, f('hosts'), r, { appliesToMesh: !gatewayBound, sniHosts: gatewayBound && sni })
   exportTo(o.exportTo, f('exportTo'), r)
 
   const httpRaw = list(o.http, f('http'), r) ?? []
   if (httpRaw.length === 0 && tcpRaw.length === 0 && tlsRaw.length === 0) r.error('MD0108', f('http'), 'is required: http, tcp or tls must be provided in a VirtualService')
-  const http = listOf(o.http, f('http'), r, (item, itemField) => httpRoute(item, itemField, r))
+  const http = listOf(o.http, f('http'), r, (item, itemField) => httpRoute(item, itemField, r, { inDelegate: isDelegate }))
   if (!gatewayBound) checkNoJwtClaimRoutes(httpRaw, f('http'), r)
   checkUnreachableRules(httpRaw, f('http'), r)
   tlsRaw.forEach((item, i) => tlsRoute(item, at(f('tls'), i), r, { hosts, gatewayBound }))
   tcpRaw.forEach((item, i) => tcpRoute(item, at(f('tcp'), i), r))
 
   if (r.errorCount > before) return undefined
-  return { hosts, gateways, http }
+  const visibleTo = exportedTo(o.exportTo, r.identity.namespace ?? 'default')
+  return { hosts, gateways, http, ...(visibleTo.length === 0 ? {} : { exportTo: visibleTo }) }
+}
+
+/**
+ * Istio's rules for a VirtualService without hosts: its routes are merged into a root's, so the root's
+ * gateways apply (its own would mean nothing), and only HTTP routes can be delegated.
+ */
+function checkDelegate(spec: { gateways: readonly string[]; tls: readonly unknown[]; tcp: readonly unknown[] }, field: string, r: Reporter): void {
+  if (spec.gateways.length > 0) {
+    r.error('MD0107', at(field, 'gateways'), 'a delegate VirtualService (no hosts) cannot have gateways: the gateways of the root VirtualService that delegates to it apply')
+  }
+  if (spec.tls.length > 0) r.error('MD0119', at(field, 'tls'), 'a delegate VirtualService (no hosts) cannot have TLS routes: Istio delegates HTTP routes only')
+  if (spec.tcp.length > 0) r.error('MD0119', at(field, 'tcp'), 'a delegate VirtualService (no hosts) cannot have TCP routes: Istio delegates HTTP routes only')
+}
+
+/** The already checked `exportTo` entries, `.` as the namespace itself; empty when absent. */
+function exportedTo(v: unknown, namespace: string): string[] {
+  const entries = Array.isArray(v) ? v.filter((e): e is string => typeof e === 'string') : []
+  return [...new Set(entries.map((e) => (e === '.' ? namespace : e)))]
 }
 
 /** Istio routes on JWT claims only at gateways: a VirtualService bound to the mesh may not match on them. */
