@@ -7,6 +7,7 @@ import type { ConfigSnapshot } from '../../mesh/control/types.ts'
 import type { ToxicJson } from '../../mesh/toxiproxy/types.ts'
 import { faultText, shortHost, toxicText } from './config-summary.ts'
 import type { Badge } from './view-types.ts'
+import { effectiveVirtualServices } from '../../mesh/control/delegation.ts'
 
 export interface BadgeContext {
   /** Service short name → fault labels of the mesh VirtualServices for it (`delay 7s jason`). */
@@ -58,7 +59,8 @@ export function edgeBadges(edge: BadgeEdge, ctx: BadgeContext): Badge[] {
 export function routeBadges(config: ConfigSnapshot): Pick<BadgeContext, 'faults' | 'mirrors'> {
   const faults = new Map<string, { abort: boolean; delay: boolean; label: string }>()
   const mirrors = new Map<string, string>()
-  for (const vs of config.virtualServices) {
+  // Merged with their delegates: a fault inside a delegate route badges the edge too.
+  for (const vs of effectiveVirtualServices(config.virtualServices)) {
     if (!vs.spec.gateways.includes('mesh')) continue
     for (const host of vs.spec.hosts.map(shortHost)) {
       for (const route of vs.spec.http) {
