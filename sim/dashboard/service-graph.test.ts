@@ -110,4 +110,29 @@ describe('service graph', () => {
       for (const l of lines) expect([...l].length).toBeLessThanOrEqual(width)
     }
   })
+
+  test('a fault inside a delegate VirtualService badges the edge, as the merged routes apply it', () => {
+    const config = new ConfigStore()
+    config.applyText(
+      `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ratings}
+spec:
+  hosts: [ratings]
+  http:
+  - match: [{uri: {prefix: /ratings}}]
+    delegate: {name: ratings-faults}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ratings-faults}
+spec:
+  http:
+  - fault: {abort: {httpStatus: 500, percentage: {value: 100}}}
+    route: [{destination: {host: ratings}}]
+`,
+      'delegate.yaml',
+    )
+    expect(routeBadges(config.snapshot()).faults.get('ratings')).toMatchObject({ abort: true })
+  })
 })
