@@ -44,10 +44,17 @@ export const CODES = {
   // --- across resources (Istio's own codes) ---
   IST0101: 'ReferencedResourceNotFound',
   IST0109: 'ConflictingMeshGatewayVirtualServiceHosts',
+  IST0127: 'NoMatchingWorkloadsFound',
+  IST0128: 'NoServerCertificateVerificationDestinationLevel',
+  IST0129: 'NoServerCertificateVerificationPortLevel',
   IST0130: 'VirtualServiceUnreachableRule',
   IST0131: 'VirtualServiceIneffectiveMatch',
   IST0132: 'VirtualServiceHostNotFoundInGateway',
   IST0145: 'ConflictingGateways',
+  IST0149: 'JwtClaimBasedRoutingWithoutRequestAuthN',
+  IST0162: 'GatewayPortNotDefinedOnService',
+  IST0165: 'ReferencedInternalGateway',
+  IST0173: 'DestinationRuleSubsetNotSelectPods',
   IST0174: 'UnknownDestinationRuleHost',
 } as const
 

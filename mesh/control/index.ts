@@ -1,8 +1,10 @@
 /** The config control plane's public surface: parse, analyze, store, resolve kinds, format. */
 
 export type * from './types.ts'
-export { parseConfig, parseResource, parseResourceRefs, type ParseResult } from './parse/parse-config.ts'
+export { parseConfig, parseResource, parseResourceRefs, type InvalidResource, type ParseOptions, type ParseResult } from './parse/parse-config.ts'
 export { analyzeConfig, type AnalyzeOptions } from './analyze/analyze-config.ts'
+export { analyzeFiles, type AnalyzedFile, type AnalyzeFilesOptions } from './analyze/analyze-files.ts'
+export { clusterOfWorkloads, ISTIO_INGRESS_GATEWAY, ISTIOCTL_FILE_DEFAULTS, type Cluster, type ClusterNamespace, type ClusterPod, type ClusterService } from './analyze/cluster.ts'
 export {
   ConfigStore,
   type ApplyOptions,

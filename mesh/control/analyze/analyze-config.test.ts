@@ -61,15 +61,19 @@ spec:
     expect(out).toEqual([
       'Warning IST0132 VirtualService/front spec.gateways[0]: one or more host [bookinfo.example.com] defined in VirtualService default/front not found in Gateway default/shop.',
       'Error IST0101 VirtualService/front spec.gateways[1]: Referenced gateway not found: "nowhere"',
+      // as Istio: a Gateway that does not exist serves none of the hosts either
+      'Warning IST0132 VirtualService/front spec.gateways[1]: one or more host [bookinfo.example.com] defined in VirtualService default/front not found in Gateway default/nowhere.',
     ])
   })
 
-  test('two mesh VirtualServices for one host conflict (IST0109); gateway-bound ones do not', () => {
+  test('two mesh VirtualServices for one host conflict (IST0109, an Error as in Istio); gateway-bound ones do not', () => {
     const route = '  http:\n  - route:\n    - destination: {host: reviews}'
-    const out = analyze(vs('reviews-a', `  hosts: [reviews]\n${route}`) + vs('reviews-b', `  hosts: [reviews.default.svc.cluster.local]\n${route}`))
+    const gateway = 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: front}\nspec:\n  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]\n---\n'
+    const out = analyze(vs('reviews-a', `  hosts: [reviews]\n${route}`) + vs('reviews-b', `  hosts: [reviews.default.svc.cluster.local]\n${route}`) +
+      gateway + vs('reviews-c', `  hosts: [reviews]\n  gateways: [front]\n${route}`))
     expect(out).toHaveLength(2)
     expect(out[0]).toBe(
-      'Warning IST0109 VirtualService/reviews-a spec.hosts: The VirtualServices default/reviews-a,default/reviews-b associated with mesh gateway define the same host reviews.default.svc.cluster.local which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.',
+      'Error IST0109 VirtualService/reviews-a spec.hosts: The VirtualServices default/reviews-a,default/reviews-b associated with mesh gateway define the same host reviews.default.svc.cluster.local which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.',
     )
   })
 
@@ -92,8 +96,8 @@ spec:
 ---
 `
     expect(analyze(gw('one') + gw('two'))).toEqual([
-      'Warning IST0145 Gateway/one spec.servers: Conflict with gateways default/two (workload selector istio=ingressgateway, port 8080, hosts *).',
-      'Warning IST0145 Gateway/two spec.servers: Conflict with gateways default/one (workload selector istio=ingressgateway, port 8080, hosts *).',
+      'Error IST0145 Gateway/one spec.servers[0]: Conflict with gateways default/two (workload selector istio=ingressgateway, port 8080, hosts *).',
+      'Error IST0145 Gateway/two spec.servers[0]: Conflict with gateways default/one (workload selector istio=ingressgateway, port 8080, hosts *).',
     ])
   })
 

@@ -64,10 +64,19 @@ describe('analysis bounds', () => {
 
   test('the store checks an apply of 500 resources against 1,000 applied ones for the same host quickly', () => {
     const store = new ConfigStore()
-    const batch = (n: number) => Array.from({ length: 500 }, (_, i) => virtualService(`vs${n}-${i}`, ['ratings'], ['mesh'])).join('---\n')
+    // Each exported only to its own namespace, so they do not conflict (IST0109 is an Error) yet share the host.
+    const batch = (n: number) => Array.from({ length: 500 }, (_, i) =>
+      virtualService(`vs${n}-${i}`, ['ratings.default.svc.cluster.local'], ['mesh']).replace('metadata: {name: ', `metadata: {namespace: n${n}-${i}, name: `).replace('spec:\n', 'spec:\n  exportTo: ["."]\n')).join('---\n')
     store.applyText(batch(0), 'a.yaml')
     store.applyText(batch(1), 'b.yaml')
     quickly(1_000, () => store.applyText(batch(2), 'c.yaml'))
     expect(store.list()).toHaveLength(1_500)
+  })
+
+  test('499 mesh VirtualServices, each exported to its own namespace, against a wider wildcard exported to all', () => {
+    const scoped = Array.from({ length: 499 }, (_, i) =>
+      virtualService(`vs${i}`, ['*.example.com'], ['mesh']).replace('metadata: {name: ', `metadata: {namespace: n${i}, name: `).replace('spec:\n', 'spec:\n  exportTo: ["."]\n'))
+    const out = quickly(1_000, () => analyzeConfig(parsed([...scoped, virtualService('wide', ['*.com'], ['mesh'])].join('---\n'))))
+    expect(out.filter((d) => d.code === 'IST0109')).toHaveLength(500)
   })
 })

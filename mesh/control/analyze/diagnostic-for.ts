@@ -1,10 +1,11 @@
 /** Builds a diagnostic about one resource, and walks the destinations of a VirtualService as applied. */
 
 import type { Code } from '../codes.ts'
-import type { Diagnostic, DiagnosticLevel, IstioResource, VirtualService } from '../types.ts'
+import type { Diagnostic, DiagnosticLevel } from '../types.ts'
+import { listAt, objectAt, type AnalyzedResource } from './views.ts'
 
 export function diagnosticFor(
-  resource: IstioResource,
+  resource: AnalyzedResource,
   level: DiagnosticLevel,
   code: Code,
   field: string | undefined,
@@ -25,7 +26,7 @@ export function diagnosticFor(
 }
 
 /** `default/reviews`, as istioctl names resources inside messages. */
-export const fullName = (r: IstioResource): string => `${r.meta.namespace}/${r.meta.name}`
+export const fullName = (r: AnalyzedResource): string => `${r.meta.namespace}/${r.meta.name}`
 
 export interface DestinationRef {
   readonly host: string
@@ -39,18 +40,18 @@ export interface DestinationRef {
  * Every destination written in the VirtualService (from `raw`, so weight-0 entries the parser dropped are
  * still checked and field paths match the file), then mirrors.
  */
-export function destinationsOf(vs: VirtualService): DestinationRef[] {
+export function destinationsOf(vs: AnalyzedResource): DestinationRef[] {
   const out: DestinationRef[] = []
-  const http = arrayAt(objectAt(vs.raw, 'spec'), 'http')
+  const http = listAt(objectAt(vs.raw, 'spec'), 'http')
   http.forEach((route, i) => {
     const at = `spec.http[${i}]`
-    arrayAt(route, 'route').forEach((rd, j) => {
+    listAt(route, 'route').forEach((rd, j) => {
       const d = objectAt(rd, 'destination')
       if (typeof d.host === 'string') out.push({ ...ref(d), field: `${at}.route[${j}].destination`, mirror: false })
     })
     const mirror = objectAt(route, 'mirror')
     if (typeof mirror.host === 'string') out.push({ ...ref(mirror), field: `${at}.mirror`, mirror: true })
-    arrayAt(route, 'mirrors').forEach((m, k) => {
+    listAt(route, 'mirrors').forEach((m, k) => {
       const d = objectAt(m, 'destination')
       if (typeof d.host === 'string') out.push({ ...ref(d), field: `${at}.mirrors[${k}].destination`, mirror: true })
     })
@@ -62,13 +63,3 @@ const ref = (d: Record<string, unknown>) => ({
   host: d.host as string,
   ...(typeof d.subset === 'string' && d.subset !== '' ? { subset: d.subset } : {}),
 })
-
-function objectAt(v: unknown, key: string): Record<string, unknown> {
-  const child = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined
-  return typeof child === 'object' && child !== null && !Array.isArray(child) ? (child as Record<string, unknown>) : {}
-}
-
-function arrayAt(v: unknown, key: string): readonly unknown[] {
-  const child = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined
-  return Array.isArray(child) ? child : []
-}

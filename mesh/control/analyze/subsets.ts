@@ -6,23 +6,25 @@
 
 import { HostIndex } from '../host-index.ts'
 import { toFqdn } from '../hosts.ts'
-import type { DestinationRule, Diagnostic, VirtualService } from '../types.ts'
+import type { Diagnostic } from '../types.ts'
 import { destinationsOf, diagnosticFor } from './diagnostic-for.ts'
+import type { DestinationRuleView, VirtualServiceView } from './views.ts'
 
-export function checkSubsets(vss: readonly VirtualService[], drs: readonly DestinationRule[]): Diagnostic[] {
+export function checkSubsets(vss: readonly VirtualServiceView[], drs: readonly DestinationRuleView[]): Diagnostic[] {
   // The subsets of every rule for one host pattern together (Istio merges rules for one host), indexed so
   // each destination costs a few lookups, not one comparison per rule.
   const subsetsByHost = new Map<string, Set<string>>()
   for (const dr of drs) {
-    const host = toFqdn(dr.spec.host, dr.meta.namespace).toLowerCase()
+    if (dr.host === undefined) continue
+    const host = toFqdn(dr.host, dr.resource.meta.namespace).toLowerCase()
     let names = subsetsByHost.get(host)
     if (names === undefined) subsetsByHost.set(host, (names = new Set()))
-    for (const s of dr.spec.subsets) names.add(s.name)
+    for (const s of dr.subsets) names.add(s.name)
   }
   const rules = new HostIndex<ReadonlySet<string>>()
   for (const [host, names] of subsetsByHost) rules.add(host, names)
   const out: Diagnostic[] = []
-  for (const vs of vss) {
+  for (const { resource: vs } of vss) {
     for (const d of destinationsOf(vs)) {
       if (d.subset === undefined) continue
       const fqdn = toFqdn(d.host, vs.meta.namespace)

@@ -1,11 +1,13 @@
 /**
  * The config edge: YAML text → frozen, typed Istio resources plus every diagnostic found. A document with any
  * Error yields no resource; the others still do (ConfigStore decides whether to apply a partial batch: never).
+ * A document that failed validation but names its resource is still handed out as written (`invalid`), for
+ * analysis only: `istioctl analyze` looks at such resources too.
  */
 
 import { deepFreeze, FrozenSet } from '../freeze.ts'
 import { describeSupportedKinds, KIND_LIST, type AnyKindInfo } from '../kinds.ts'
-import type { Diagnostic, IstioResource, ResourceRef, SourceRef } from '../types.ts'
+import type { Diagnostic, IstioResource, Kind, ResourceMeta, ResourceRef, SourceRef } from '../types.ts'
 import { splitDocuments } from './documents.ts'
 import { checkShape, isObj, suggest, type Obj } from './fields.ts'
 import { checkAnnotations } from './annotations.ts'
@@ -15,29 +17,58 @@ import { Reporter } from './reporter.ts'
 export interface ParseResult {
   readonly resources: readonly IstioResource[]
   readonly diagnostics: readonly Diagnostic[]
+  /** Documents of a kind meshdojo simulates that have an Error but a readable name: never applied, only analyzed. */
+  readonly invalid: readonly InvalidResource[]
+}
+
+/**
+ * A resource whose document failed validation, as written (with the namespace filled in), frozen. It has no
+ * typed spec: only analysis reads it, through views that take each field for what it is (analyze/views.ts).
+ */
+export interface InvalidResource {
+  readonly kind: Kind
+  readonly meta: ResourceMeta
+  readonly raw: unknown
+}
+
+/** How a document of a kind meshdojo does not simulate was taken (see ParseOptions.otherKind). */
+export type OtherKindOutcome = 'read' | 'ignored'
+
+export interface ParseOptions {
+  /**
+   * Offered each document whose kind meshdojo does not simulate, before it is reported (MD0003, an Error).
+   * `read`: the caller uses it (analysis reads Kubernetes Services and Pods this way), nothing is reported;
+   * `ignored`: an Info says it is not read; undefined: reported as usual.
+   */
+  readonly otherKind?: (value: Obj, source: SourceRef | undefined) => OtherKindOutcome | undefined
 }
 
 /** Kubernetes kinds people paste from Bookinfo's manifests: meshdojo runs those workloads itself. */
 const WORKLOAD_KINDS: ReadonlySet<string> = new FrozenSet(['Deployment', 'Service', 'ServiceAccount', 'Pod', 'ConfigMap', 'Secret', 'Namespace', 'StatefulSet', 'DaemonSet'])
 
 /** Parses every document of `text`; `file` names the source in diagnostics. */
-export function parseConfig(text: string, file: string): ParseResult {
+export function parseConfig(text: string, file: string, opts: ParseOptions = {}): ParseResult {
   const { documents, diagnostics } = splitDocuments(text, file)
   const resources: IstioResource[] = []
+  const invalid: InvalidResource[] = []
   for (const doc of documents) {
     for (const item of listItems(doc.value)) {
-      const result = parseResource(item, doc.source)
+      const result = parseResource(item, doc.source, opts)
       for (const d of result.diagnostics) diagnostics.push(d) // never push(...list): a long list overflows the stack
       if (result.resource !== undefined) resources.push(result.resource)
+      if (result.invalid !== undefined) invalid.push(result.invalid)
     }
   }
-  return { resources, diagnostics }
+  return { resources, diagnostics, invalid }
 }
 
-/** One document's value (already plain data, e.g. from JSON) → a frozen resource when it has no Error. */
-export function parseResource(value: unknown, source?: SourceRef): { resource?: IstioResource; diagnostics: Diagnostic[] } {
+/**
+ * One document's value (already plain data, e.g. from JSON) → a frozen resource when it has no Error; with an
+ * Error, the document as written (`invalid`) when its kind, apiVersion and name could be read.
+ */
+export function parseResource(value: unknown, source?: SourceRef, opts: ParseOptions = {}): { resource?: IstioResource; invalid?: InvalidResource; diagnostics: Diagnostic[] } {
   const r = new Reporter(source)
-  const head = header(value, r)
+  const head = header(value, r, opts)
   if (head === undefined) return { diagnostics: r.diagnostics() }
   const { info, o } = head
   const meta = metadata(o.metadata, r, info.nameRule)
@@ -45,13 +76,12 @@ export function parseResource(value: unknown, source?: SourceRef): { resource?: 
   if (meta !== undefined) checkAnnotations(meta.annotations, info.kind, r)
   // With bad metadata the spec is still read, so every mistake shows at once.
   const spec = info.parseSpec(o.spec, 'spec', r, meta ?? { name: '', namespace: r.identity.namespace ?? 'default', annotations: {} })
-  if (r.errorCount > 0 || meta === undefined || spec === undefined) return { diagnostics: r.diagnostics() }
-  const resource = {
-    kind: info.kind,
-    meta: { name: meta.name, namespace: meta.namespace, apiVersion: o.apiVersion as string, ...(source ? { source } : {}) },
-    spec,
-    raw: asApplied(o, meta),
-  } as IstioResource
+  const resourceMeta = meta === undefined ? undefined : { name: meta.name, namespace: meta.namespace, apiVersion: o.apiVersion as string, ...(source ? { source } : {}) }
+  if (r.errorCount > 0 || resourceMeta === undefined || spec === undefined) {
+    const invalid = resourceMeta === undefined ? undefined : deepFreeze<InvalidResource>({ kind: info.kind, meta: resourceMeta, raw: asApplied(o, meta!) })
+    return { ...(invalid === undefined ? {} : { invalid }), diagnostics: r.diagnostics() }
+  }
+  const resource = { kind: info.kind, meta: resourceMeta, spec, raw: asApplied(o, meta!) } as IstioResource
   return { resource: deepFreeze(resource), diagnostics: r.diagnostics() }
 }
 
@@ -81,7 +111,7 @@ function listItems(value: unknown): readonly unknown[] {
 }
 
 /** apiVersion and kind → the kind's table entry, or the reason it is not supported. */
-function header(value: unknown, r: Reporter): { info: AnyKindInfo; o: Obj } | undefined {
+function header(value: unknown, r: Reporter, opts: ParseOptions = {}): { info: AnyKindInfo; o: Obj } | undefined {
   if (!isObj(value)) {
     r.error('MD0002', undefined, 'a document must be a Kubernetes object: a mapping with apiVersion, kind, metadata and spec', value)
     return undefined
@@ -109,7 +139,9 @@ function header(value: unknown, r: Reporter): { info: AnyKindInfo; o: Obj } | un
   }
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : ''
   if (known === undefined || OTHER_APIS.get(group)?.has(kind)) {
-    r.error('MD0003', 'kind', unsupportedKind(kind, apiVersion))
+    const taken = opts.otherKind?.(value, r.source)
+    if (taken === 'ignored') r.info('MD0003', 'kind', `${kind} (${apiVersion}) is not simulated by meshdojo, and analysis does not read it`)
+    else if (taken === undefined) r.error('MD0003', 'kind', unsupportedKind(kind, apiVersion))
     return undefined
   }
   if (!accepted!.includes(apiVersion)) {

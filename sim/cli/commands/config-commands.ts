@@ -4,14 +4,24 @@
  */
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import { analyzeConfig, describeSupportedKinds, formatDiagnostic, isError, parseConfig, sortDiagnostics, KIND_LIST, type Diagnostic, type IstioResource } from '../../../mesh/control/index.ts'
+import { analyzeFiles, clusterOfWorkloads, describeSupportedKinds, formatDiagnostic, isError, sortDiagnostics, ISTIOCTL_FILE_DEFAULTS, KIND_LIST, type Cluster } from '../../../mesh/control/index.ts'
 import { MeshError } from '../../../mesh/errors.ts'
+import { bookinfoWorkloads, httpbinWorkloads } from '../../mesh/topology.ts'
 import type { CliIO } from '../io.ts'
 import { UsageError } from '../usage-error.ts'
 import { adminRequest, adminUrl, okText } from './admin-client.ts'
 
-/** Services the Bookinfo demo runs (with httpbin), for host-not-found checks in offline analysis. */
-const KNOWN_SERVICES = new Set(['productpage', 'details', 'reviews', 'ratings', 'httpbin'].map((s) => `${s}.default.svc.cluster.local`))
+/**
+ * The cluster offline analysis checks config against: the one the demo simulates (Bookinfo and httpbin in
+ * `default`, Istio's ingress gateway in `istio-system`), as `istioctl analyze` checks files against the live
+ * cluster. httpbin's Service sends port 8000 to 8080, as Istio's sample does.
+ */
+const SIMULATED_CLUSTER: Cluster = clusterOfWorkloads([...bookinfoWorkloads(), ...httpbinWorkloads()].map((w) => ({
+  app: w.app,
+  version: w.version,
+  servicePort: w.servicePort,
+  ...(w.app === 'httpbin' ? { targetPort: 8080 } : {}),
+})))
 
 export const APPLY_HELP = `Usage: meshdojo apply -f FILE|- [-f FILE…] [--admin URL] [--dry-run]
 
@@ -32,11 +42,17 @@ export const GET_HELP = `Usage: meshdojo get <kind> [name] [-o table|yaml|json] 
 Kinds: ${KIND_LIST.map((k) => `${k.plural} (${[k.singular, ...k.shortNames].join(', ')})`).join(', ')}, or "all".
 `
 
-export const ANALYZE_HELP = `Usage: meshdojo analyze -f FILE [-f FILE…]
+export const ANALYZE_HELP = `Usage: meshdojo analyze -f FILE [-f FILE…] [--use-kube=false]
 
 Checks Istio YAML offline, as istioctl analyze does, and prints each finding as
 "<Level> [<code>] (<Kind> <name>.<namespace>) <field>: <message>". Exit code 1 when there are errors.
 Codes are listed in docs/errors.md.
+
+The config is checked against the cluster meshdojo simulates (Bookinfo and httpbin in default, Istio's
+ingress gateway in istio-system), as istioctl checks files against a live cluster. Kubernetes Services,
+Pods, Deployments and Namespaces in the files are added to it (for analysis only: apply refuses them).
+--use-kube=false checks the files alone, as istioctl analyze --use-kube=false does: only the files'
+Kubernetes objects, plus the stand-in ingress gateway istioctl adds.
 `
 
 async function readInputs(files: readonly string[], io: CliIO): Promise<{ text: string; file: string }[]> {
@@ -141,17 +157,13 @@ export async function getCommand(argv: string[], io: CliIO): Promise<number> {
 }
 
 export async function analyzeCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { filename: { type: 'string', short: 'f', multiple: true }, help: { type: 'boolean', short: 'h' } } })
+  const { values } = parseArgs({ args: argv, options: { filename: { type: 'string', short: 'f', multiple: true }, 'use-kube': { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
   if (values.help) return void io.stdout(ANALYZE_HELP), 0
-  const diagnostics: Diagnostic[] = []
-  const resources: IstioResource[] = []
-  for (const { text, file } of await readInputs(values.filename ?? [], io)) {
-    const parsed = parseConfig(text, file)
-    for (const d of parsed.diagnostics) diagnostics.push(d) // loops, not push(...list): long lists overflow the stack
-    for (const r of parsed.resources) resources.push(r)
-  }
-  for (const d of analyzeConfig(resources, { knownServices: KNOWN_SERVICES })) diagnostics.push(d)
-  const sorted = sortDiagnostics(diagnostics)
+  const useKube = values['use-kube'] ?? 'true'
+  if (useKube !== 'true' && useKube !== 'false') throw new UsageError(`--use-kube must be true or false, got "${useKube}"`)
+  const inputs = await readInputs(values.filename ?? [], io)
+  const cluster = useKube === 'true' ? SIMULATED_CLUSTER : ISTIOCTL_FILE_DEFAULTS
+  const sorted = sortDiagnostics(analyzeFiles(inputs, { cluster }))
   if (sorted.length === 0) {
     io.stdout(`✔ No validation issues found when analyzing ${(values.filename ?? []).join(', ')}.`)
     return 0
