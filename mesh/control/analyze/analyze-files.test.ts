@@ -38,7 +38,7 @@ spec:
     expect(lines(`${gw('alpha', 70)}---\n${gw('beta', 80)}`, ['IST0145'])).toEqual(['Error IST0145 Gateway/alpha spec.servers[1]', 'Error IST0145 Gateway/beta spec.servers[1]'])
   })
 
-  test('a VirtualService without hosts (a delegate, rejected for now) still has its subsets checked', () => {
+  test('an invalid VirtualService (a delegate that names gateways) still has its subsets checked', () => {
     const text = `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: {name: reviews}
@@ -47,9 +47,9 @@ spec: {host: reviews, subsets: [{name: v1, labels: {version: v1}}]}
 apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: delegate}
-spec: {http: [{route: [{destination: {host: reviews, subset: v1}}], mirror: {host: reviews, subset: bogus}}]}
+spec: {gateways: [mesh], http: [{route: [{destination: {host: reviews, subset: v1}}], mirror: {host: reviews, subset: bogus}}]}
 `
-    expect(lines(text, ['MD0108', 'IST0101'])).toEqual(['Error MD0108 VirtualService/delegate spec.hosts', 'Warning IST0101 VirtualService/delegate spec.http[0].mirror.subset'])
+    expect(lines(text, ['MD0107', 'IST0101'])).toEqual(['Error MD0107 VirtualService/delegate spec.gateways', 'Warning IST0101 VirtualService/delegate spec.http[0].mirror.subset'])
   })
 
   test('Kubernetes objects are read, not reported; documents stay in file order across files', () => {
