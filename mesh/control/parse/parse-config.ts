@@ -4,7 +4,7 @@
  */
 
 import { deepFreeze, FrozenSet } from '../freeze.ts'
-import { describeSupportedKinds, KIND_LIST, type AnyKindInfo } from '../kinds.ts'
+import { apiVersionsOf, describeSupportedKinds, KIND_LIST, type AnyKindInfo } from '../kinds.ts'
 import type { Diagnostic, IstioResource, ResourceRef, SourceRef } from '../types.ts'
 import { splitDocuments } from './documents.ts'
 import { checkShape, isObj, suggest, type Obj } from './fields.ts'
@@ -41,10 +41,11 @@ export function parseResource(value: unknown, source?: SourceRef): { resource?: 
   if (head === undefined) return { diagnostics: r.diagnostics() }
   const { info, o } = head
   const meta = metadata(o.metadata, r, info.nameRule)
-  checkShape(o, '', r, { fields: ['apiVersion', 'kind', 'metadata', 'spec'], quiet: ['status'] })
+  const body = info.body ?? 'spec'
+  checkShape(o, '', r, { fields: ['apiVersion', 'kind', 'metadata', body], quiet: ['status'] })
   if (meta !== undefined) checkAnnotations(meta.annotations, info.kind, r)
   // With bad metadata the spec is still read, so every mistake shows at once.
-  const spec = info.parseSpec(o.spec, 'spec', r, meta ?? { name: '', namespace: r.identity.namespace ?? 'default', annotations: {} })
+  const spec = info.parseSpec(o[body], body, r, meta ?? { name: '', namespace: r.identity.namespace ?? 'default', annotations: {} })
   if (r.errorCount > 0 || meta === undefined || spec === undefined) return { diagnostics: r.diagnostics() }
   const resource = {
     kind: info.kind,
@@ -98,7 +99,7 @@ function header(value: unknown, r: Reporter): { info: AnyKindInfo; o: Obj } | un
   }
   // A kind meshdojo knows decides which apiVersions are right; a wrong one is an apiVersion error (MD0004).
   const known = KIND_LIST.find((k) => k.kind === kind)
-  const accepted = known === undefined ? undefined : known.versions.map((v) => `${known.group}/${v}`)
+  const accepted = known === undefined ? undefined : apiVersionsOf(known)
   if (apiVersion === undefined || apiVersion === null || apiVersion === '') {
     r.error('MD0004', 'apiVersion', accepted === undefined ? 'is required, e.g. "networking.istio.io/v1"' : `is required: ${kind} needs one of ${accepted.join(', ')}`)
     return undefined
