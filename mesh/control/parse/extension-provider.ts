@@ -68,9 +68,9 @@ export function extensionProvider(v: unknown, field: string, r: Reporter): Exten
     r.warn('MD0104', inner, 'gRPC ext_authz is not simulated: every check to this provider fails as if it were unreachable (statusOnError, default 403, or the request passes with failOpen); use envoyExtAuthzHttp (Istio\'s sample ext-authz serves HTTP checks on port 8000)')
     return withProblem({ name, type, grpc }, nameProblem(name), at(field, 'name'), r)
   }
-  const o2 = object(fields[type], inner, r)
-  if (o2 !== undefined && PROVIDER_TYPES[type]!.service) {
-    const f = protoFields(o2, inner, r, ['service', 'port'], false)
+  const settings = object(fields[type], inner, r)
+  if (settings !== undefined && PROVIDER_TYPES[type]!.service) {
+    const f = protoFields(settings, inner, r, ['service', 'port'], false)
     serviceOf(f.service, at(inner, 'service'), r)
     portOf(f.port, at(inner, 'port'), r)
   }
@@ -79,6 +79,7 @@ export function extensionProvider(v: unknown, field: string, r: Reporter): Exten
   return { name, type: 'other', field: type }
 }
 
+/** A provider istiod loads but cannot build a sidecar filter from, and why. */
 type Compiled = { problem?: string }
 
 /** The builder-time problem becomes a warning now and the provider's `problem` (CUSTOM policies naming it deny). */
