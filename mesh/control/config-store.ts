@@ -13,6 +13,7 @@ import type {
   AuthorizationPolicy,
   ConfigSnapshot,
   LocalRateLimit,
+  MeshConfigMap,
   PeerAuthentication,
   DestinationRule,
   Diagnostic,
@@ -62,8 +63,8 @@ interface Entry {
  * labels and annotations, not server-filled metadata such as creationTimestamp (which `get -o yaml` prints).
  */
 function content(r: IstioResource): unknown {
-  const raw = (r.raw ?? {}) as { spec?: unknown; metadata?: { labels?: unknown; annotations?: unknown } }
-  return { apiVersion: r.meta.apiVersion, spec: raw.spec, labels: raw.metadata?.labels, annotations: raw.metadata?.annotations }
+  const raw = (r.raw ?? {}) as { spec?: unknown; data?: unknown; metadata?: { labels?: unknown; annotations?: unknown } }
+  return { apiVersion: r.meta.apiVersion, spec: raw.spec, data: raw.data, labels: raw.metadata?.labels, annotations: raw.metadata?.annotations }
 }
 
 const keyOf = (kind: string, namespace: string, name: string): string => `${kind}/${namespace}/${name}`
@@ -244,6 +245,12 @@ export class ConfigStore {
   }
 }
 
+/** The `istio` ConfigMap's mesh config (parse/mesh-config.ts accepts no other ConfigMap); absent: Istio's defaults. */
+function meshConfigOf(resources: readonly IstioResource[]): Pick<ConfigSnapshot, 'meshConfig'> {
+  const map = resources.find((r): r is MeshConfigMap => r.kind === 'ConfigMap')
+  return map === undefined ? {} : { meshConfig: map.spec }
+}
+
 function buildSnapshot(version: number, resources: readonly IstioResource[]): ConfigSnapshot {
   return Object.freeze({
     version,
@@ -253,5 +260,6 @@ function buildSnapshot(version: number, resources: readonly IstioResource[]): Co
     peerAuthentications: Object.freeze(resources.filter((r): r is PeerAuthentication => r.kind === 'PeerAuthentication')),
     authorizationPolicies: Object.freeze(resources.filter((r): r is AuthorizationPolicy => r.kind === 'AuthorizationPolicy')),
     localRateLimits: Object.freeze(resources.filter((r): r is LocalRateLimit => r.kind === 'LocalRateLimit')),
+    ...meshConfigOf(resources),
   })
 }

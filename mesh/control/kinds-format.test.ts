@@ -51,13 +51,15 @@ describe('resolveKind', () => {
     ['dr', 'DestinationRule'],
     ['gateways', 'Gateway'],
     ['gw', 'Gateway'],
+    ['cm', 'ConfigMap'],
+    ['configmaps', 'ConfigMap'],
   ])('%s → %s', (name, kind) => {
     expect(resolveKind(name)).toBe(kind)
   })
 
   test('an unknown name lists the valid ones', () => {
     expect(() => resolveKind('se')).toThrow(
-      expect.objectContaining({ code: 'MESH_USAGE', message: 'unknown resource type "se"; use one of: virtualservices (vs), destinationrules (dr), gateways (gw), peerauthentications (pa), authorizationpolicies (ap), localratelimits (lrl)' }),
+      expect.objectContaining({ code: 'MESH_USAGE', message: 'unknown resource type "se"; use one of: virtualservices (vs), destinationrules (dr), gateways (gw), peerauthentications (pa), authorizationpolicies (ap), localratelimits (lrl), configmaps (cm)' }),
     )
   })
 })

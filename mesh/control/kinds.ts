@@ -13,6 +13,7 @@ import { virtualServiceSpec } from './parse/virtual-service.ts'
 import { peerAuthenticationSpec } from './parse/peer-authentication.ts'
 import { authorizationPolicySpec } from './parse/authorization-policy.ts'
 import { localRateLimitSpec } from './parse/local-rate-limit.ts'
+import { meshConfigMap } from './parse/mesh-config.ts'
 import type { IstioResource, Kind } from './types.ts'
 
 export type SpecOf<K extends Kind> = Extract<IstioResource, { kind: K }>['spec']
@@ -25,6 +26,7 @@ export interface Column {
 
 export interface KindInfo<K extends Kind = Kind> {
   readonly kind: K
+  /** '' for the Kubernetes core group, whose apiVersion is the bare version (`v1`). */
   readonly group: string
   readonly versions: readonly string[]
   readonly plural: string
@@ -34,6 +36,8 @@ export interface KindInfo<K extends Kind = Kind> {
   readonly nameRule: 'subdomain' | 'label'
   /** `meta`: the resource's parsed metadata (a policy's namespace, AuthorizationPolicy's dry-run annotation). */
   readonly parseSpec: (spec: unknown, field: string, r: Reporter, meta: Meta) => SpecOf<K> | undefined
+  /** The top-level field `parseSpec` reads: `spec`, or `data` for a ConfigMap. */
+  readonly body?: 'spec' | 'data'
   /** Columns between NAME and AGE in `get` tables (the CRD's additionalPrinterColumns). */
   readonly columns: readonly Column[]
 }
@@ -41,6 +45,7 @@ export interface KindInfo<K extends Kind = Kind> {
 const ISTIO_NETWORKING = { group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'] } as const
 const ISTIO_SECURITY = { group: 'security.istio.io', versions: ['v1', 'v1beta1'] } as const
 const MESHDOJO = { group: 'meshdojo.dev', versions: ['v1alpha1'] } as const
+const CORE = { group: '', versions: ['v1'] } as const
 const spec = (raw: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> =>
   typeof raw.spec === 'object' && raw.spec !== null ? (raw.spec as Record<string, unknown>) : {}
 
@@ -113,7 +118,23 @@ export const KINDS: { readonly [K in Kind]: KindInfo<K> } = {
       { header: 'MAX-TOKENS', value: (raw) => (spec(raw).tokenBucket as { maxTokens?: unknown } | undefined)?.maxTokens },
     ],
   },
+  // Only Istio's mesh config, the `istio` ConfigMap in istio-system (parse/mesh-config.ts).
+  ConfigMap: {
+    kind: 'ConfigMap',
+    ...CORE,
+    plural: 'configmaps',
+    singular: 'configmap',
+    shortNames: ['cm'],
+    nameRule: 'subdomain',
+    parseSpec: meshConfigMap,
+    body: 'data',
+    // kubectl's DATA column: how many keys `data` has.
+    columns: [{ header: 'DATA', value: (raw) => (typeof raw.data === 'object' && raw.data !== null ? Object.keys(raw.data).length : 0) }],
+  },
 }
+
+/** The apiVersions a kind takes: `group/version`, or the bare version for the core group (`v1`). */
+export const apiVersionsOf = (k: Pick<KindInfo, 'group' | 'versions'>): string[] => k.versions.map((v) => (k.group === '' ? v : `${k.group}/${v}`))
 
 /** Any one kind's entry. */
 export type AnyKindInfo = { [K in Kind]: KindInfo<K> }[Kind]
@@ -125,7 +146,7 @@ export function describeSupportedKinds(): string {
   const byGroup = new Map<string, AnyKindInfo[]>()
   for (const k of KIND_LIST) byGroup.set(k.group, [...(byGroup.get(k.group) ?? []), k])
   return [...byGroup.values()]
-    .map((ks) => `${ks.map((k) => k.kind).join(', ')} (${ks[0]!.group}/${ks[0]!.versions.join(', ')})`)
+    .map((ks) => `${ks.map((k) => k.kind).join(', ')} (${ks[0]!.group === '' ? `${ks[0]!.versions.join(', ')}, only istio-system/istio` : `${ks[0]!.group}/${ks[0]!.versions.join(', ')}`})`)
     .join('; ')
 }
 
@@ -134,7 +155,7 @@ export function resolveKind(name: string): Kind {
   const wanted = name.trim().toLowerCase()
   for (const k of KIND_LIST) {
     const names = [k.kind.toLowerCase(), k.plural, k.singular, ...k.shortNames]
-    if (names.some((n) => wanted === n || wanted === `${n}.${k.group}`)) return k.kind
+    if (names.some((n) => wanted === n || (k.group !== '' && wanted === `${n}.${k.group}`))) return k.kind
   }
   const valid = KIND_LIST.map((k) => `${k.plural} (${k.shortNames.join(', ')})`).join(', ')
   throw new MeshError('MESH_USAGE', `unknown resource type ${JSON.stringify(name)}; use one of: ${valid}`, 'kind')

@@ -4,7 +4,7 @@
  * Field names follow networking.istio.io/v1 so a reader of Istio's docs recognises them.
  */
 
-export type Kind = 'VirtualService' | 'DestinationRule' | 'Gateway' | 'PeerAuthentication' | 'AuthorizationPolicy' | 'LocalRateLimit'
+export type Kind = 'VirtualService' | 'DestinationRule' | 'Gateway' | 'PeerAuthentication' | 'AuthorizationPolicy' | 'LocalRateLimit' | 'ConfigMap'
 
 /** Where a resource came from, for error messages: `file.yaml, document 2`. */
 export interface SourceRef {
@@ -343,8 +343,18 @@ export interface PeerAuthenticationSpec {
   readonly portLevelMtls: readonly { readonly port: number; readonly mode: MtlsMode }[]
 }
 
-/** CUSTOM is rejected at the edge: meshdojo has no external authorizer. */
-export type AuthorizationAction = 'ALLOW' | 'DENY' | 'AUDIT'
+/** CUSTOM delegates the decision to an ext_authz `provider` of the mesh config (see MeshConfigSpec). */
+export type AuthorizationAction = 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM'
+
+/**
+ * `targetRef` / `targetRefs` (Istio's PolicyTargetReference): the Gateway API Gateway, GatewayClass, Service or
+ * ServiceEntry a policy attaches to, in the policy's namespace. `group` is '' for the core group (Service).
+ */
+export interface PolicyTargetReference {
+  readonly group: string
+  readonly kind: 'Gateway' | 'GatewayClass' | 'Service' | 'ServiceEntry'
+  readonly name: string
+}
 
 /**
  * One value of an AuthorizationPolicy list, compiled at parse time (parse/authz-values.ts) into Istio's match:
@@ -421,12 +431,85 @@ export interface AuthorizationRule {
 
 export interface AuthorizationPolicySpec {
   readonly selector?: WorkloadSelector
+  /**
+   * `targetRefs`, or the single `targetRef` (Istio reads targetRefs when both are set): Gateway API gateways and
+   * waypoints. Not empty: no sidecar (and no classic ingress gateway) applies the policy, as in Istio.
+   */
+  readonly targetRefs: readonly PolicyTargetReference[]
   /** Default ALLOW. */
   readonly action: AuthorizationAction
-  /** No rules: the policy matches nothing (an ALLOW policy without rules denies everything it selects). */
+  /** CUSTOM only: `provider.name`, an extension provider of the mesh config (`istio` ConfigMap). */
+  readonly provider?: string
+  /**
+   * No rules: the policy matches nothing (an ALLOW policy without rules denies everything it selects). For CUSTOM,
+   * the rules say which requests are checked with the provider.
+   */
   readonly rules: readonly AuthorizationRule[]
   /** `metadata.annotations["istio.io/dry-run"]` is true: evaluated, never enforced (ALLOW and DENY only). */
   readonly dryRun: boolean
+}
+
+// === mesh config (the `istio` ConfigMap in istio-system, `data.mesh`) ===
+
+/**
+ * A header name list of an ext_authz provider (`includeRequestHeadersInCheck`, `headersToUpstreamOnAllow`…),
+ * compiled: `abc` exact, `abc*` prefix, `*abc` suffix, all ignoring case (Istio's generateHeaders).
+ */
+export interface HeaderNameMatcher {
+  /** The names as written. */
+  readonly sources: readonly string[]
+  /** Whether a lower-cased header name matches one of them. */
+  matches(name: string): boolean
+}
+
+/** MeshConfig `envoyExtAuthzHttp`: Envoy's ext_authz HTTP service, as Istio builds it. */
+export interface EnvoyExtAuthzHttpProvider {
+  /** As written: `ext-authz.default.svc.cluster.local` or `default/ext-authz.default.svc.cluster.local`. */
+  readonly service: string
+  readonly port: number
+  /** Istio's default: 600 s. 0: no timeout. */
+  readonly timeoutMs: number
+  /** Prepended to the request path in the check request; '' for none. */
+  readonly pathPrefix: string
+  /** Allow the request when the check fails (provider unreachable, timeout, 5xx). */
+  readonly failOpen: boolean
+  /** The status answered when the check fails and failOpen is false; default 403. */
+  readonly statusOnError: number
+  /** Client request headers sent in the check, besides Host, Method, Path, Content-Length and Authorization. */
+  readonly includeRequestHeadersInCheck: HeaderNameMatcher
+  /** Fixed headers added to the check request (they override client headers of the same name). */
+  readonly includeAdditionalHeadersInCheck: readonly (readonly [name: string, value: string])[]
+  /** Provider response headers set on the request to the app when allowed; none when empty. */
+  readonly headersToUpstreamOnAllow: HeaderNameMatcher
+  /** Provider response headers in the denial; empty: all of them but Host. */
+  readonly headersToDownstreamOnDeny: HeaderNameMatcher
+  /** Provider response headers added to the app's response when allowed; none when empty. */
+  readonly headersToDownstreamOnAllow: HeaderNameMatcher
+}
+
+/** MeshConfig `envoyExtAuthzGrpc`: validated, not simulated (every check fails as if the provider were down). */
+export interface EnvoyExtAuthzGrpcProvider {
+  readonly service: string
+  readonly port: number
+  readonly timeoutMs: number
+  readonly failOpen: boolean
+  readonly statusOnError: number
+}
+
+/** One `extensionProviders[]` entry; providers other than ext_authz (tracing, logging…) only keep their name. */
+export type ExtensionProvider = { readonly name: string } & (
+  | { readonly type: 'envoyExtAuthzHttp'; readonly http: EnvoyExtAuthzHttpProvider; readonly problem?: string }
+  | { readonly type: 'envoyExtAuthzGrpc'; readonly grpc: EnvoyExtAuthzGrpcProvider; readonly problem?: string }
+  | { readonly type: 'other'; readonly field: string }
+)
+
+/**
+ * The parts of Istio's MeshConfig that meshdojo reads. `problem`: why Istio's sidecars would treat an ext_authz
+ * provider as invalid although the mesh config loads (a lone `*` header, a bad name): CUSTOM policies naming it deny.
+ */
+export interface MeshConfigSpec {
+  /** Istio's built-in providers (prometheus, stackdriver, envoy), then the ConfigMap's, merged by name. */
+  readonly extensionProviders: readonly ExtensionProvider[]
 }
 
 // === meshdojo.dev ===
@@ -477,7 +560,9 @@ export type Gateway = ResourceOf<'Gateway', GatewaySpec>
 export type PeerAuthentication = ResourceOf<'PeerAuthentication', PeerAuthenticationSpec>
 export type AuthorizationPolicy = ResourceOf<'AuthorizationPolicy', AuthorizationPolicySpec>
 export type LocalRateLimit = ResourceOf<'LocalRateLimit', LocalRateLimitSpec>
-export type IstioResource = VirtualService | DestinationRule | Gateway | PeerAuthentication | AuthorizationPolicy | LocalRateLimit
+/** Only Istio's `istio` ConfigMap in `istio-system`; its spec is the mesh config read from `data.mesh`. */
+export type MeshConfigMap = ResourceOf<'ConfigMap', MeshConfigSpec>
+export type IstioResource = VirtualService | DestinationRule | Gateway | PeerAuthentication | AuthorizationPolicy | LocalRateLimit | MeshConfigMap
 
 /** One immutable view of all applied config; sidecars compile it into their route tables. */
 export interface ConfigSnapshot {
@@ -489,6 +574,8 @@ export interface ConfigSnapshot {
   readonly peerAuthentications: readonly PeerAuthentication[]
   readonly authorizationPolicies: readonly AuthorizationPolicy[]
   readonly localRateLimits: readonly LocalRateLimit[]
+  /** From the `istio` ConfigMap; absent: Istio's default mesh config (no ext_authz provider). */
+  readonly meshConfig?: MeshConfigSpec
 }
 
 // === Diagnostics (additive: parse/analysis results) ===

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { parseConfig } from '../control/parse/parse-config.ts'
 import type { AuthorizationPolicy } from '../control/types.ts'
 import { get, stubUpstream } from '../../test/support/requests.ts'
-import { authorization, compileAuthorization, type AuthzTarget } from './authz.ts'
+import { authorization, compileAuthorization, compileCustomRules, type AuthzTarget } from './authz.ts'
 
 const RATINGS: AuthzTarget = { namespace: 'default', labels: { app: 'ratings', version: 'v1' }, port: 9080 }
 const PRODUCTPAGE = 'spiffe://cluster.local/ns/default/sa/bookinfo-productpage'
@@ -54,6 +54,15 @@ describe('AuthorizationPolicy evaluation', () => {
     expect((await call(ps, PRODUCTPAGE)).status).toBe(200)
     expect(await call(ps, PRODUCTPAGE, '/ratings/0', 'POST')).toMatchObject({ status: 403, details: 'rbac_access_denied_matched_policy[ns[default]-policy[deny-post]-rule[0]]' })
     expect(await call(ps, REVIEWS)).toMatchObject({ status: 403, details: 'rbac_access_denied_matched_policy[ns[default]-policy[deny-post]-rule[1]]' })
+  })
+
+  test('CUSTOM policies are not RBAC rules (ext-authz.ts checks them); policies with targetRef(s) are for gateways and waypoints', () => {
+    expect(compileAuthorization(policies(ap('ext', '{action: CUSTOM, provider: {name: x}, rules: [{}]}')), RATINGS)).toBeUndefined()
+    expect(compileAuthorization(policies(ap('gw', '{targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: ratings}, action: DENY, rules: [{}]}')), RATINGS)).toBeUndefined()
+    const custom = compileCustomRules(policies(ap('ext', '{action: CUSTOM, provider: {name: x}, rules: [{}, {to: [{operation: {paths: ["/a"]}}]}]}')), RATINGS)
+    expect([...custom].map(([provider, rules]) => [provider, rules.map((r) => r.name)])).toEqual([
+      ['x', ['istio-ext-authz-x-ns[default]-policy[ext]-rule[0]', 'istio-ext-authz-x-ns[default]-policy[ext]-rule[1]']],
+    ])
   })
 
   test('an ALLOW policy without rules denies everything; AUDIT never decides', async () => {

@@ -3,10 +3,13 @@
  * ALLOW; AUDIT never changes the decision. No ALLOW policy → allow; ALLOW policies and none matches
  * → deny. A denial is a local reply, 403 `RBAC: access denied`, with the matched policy in
  * %RESPONSE_CODE_DETAILS% (`rbac_access_denied_matched_policy[ns[default]-policy[deny-all]-rule[0]]`,
- * `[none]` when no ALLOW policy matched). Peer identities come only from the verified client
- * certificate (`info.peerPrincipal`), never from a header. Every value arrives compiled (parse/authz-values.ts:
- * string matches, CIDR blocks, and the globs Istio turns into regexes, on RE2, linear in the input); this file only
- * decides which request attribute each list is matched against, and combines the results.
+ * `[none]` when no ALLOW policy matched). CUSTOM policies run before these, in ext-authz.ts; this file only
+ * compiles their rules (`compileCustomRules`), which say which requests are checked. Policies with
+ * targetRef(s) attach to Gateway API gateways and waypoints, never to a sidecar. Peer identities come only
+ * from the verified client certificate (`info.peerPrincipal`), never from a header. Every value arrives
+ * compiled (parse/authz-values.ts: string matches, CIDR blocks, and the globs Istio turns into regexes, on
+ * RE2, linear in the input); this file only decides which request attribute each list is matched against,
+ * and combines the results.
  */
 import { localReply, type Filter, type MeshRequest } from '../filter.ts'
 import type { AuthorizationCondition, AuthorizationOperation, AuthorizationPolicy, AuthorizationSource, AuthzMatcher } from '../control/types.ts'
@@ -22,7 +25,7 @@ export interface AuthzTarget {
 
 type Predicate = (req: MeshRequest) => boolean
 
-interface CompiledRule {
+export interface CompiledRule {
   /** `ns[default]-policy[name]-rule[0]`, as Istio names Envoy RBAC policies. */
   readonly name: string
   readonly matches: Predicate
@@ -50,20 +53,54 @@ export function compileAuthorization(policies: readonly AuthorizationPolicy[], t
   const audit: CompiledRule[] = []
   let hasAllow = false
   for (const p of policies) {
-    if (p.meta.namespace !== target.namespace && p.meta.namespace !== root) continue
-    if (!selects(p.spec.selector, target.labels) || p.spec.dryRun) continue
+    if (p.spec.action === 'CUSTOM' || !appliesTo(p, target, root) || p.spec.dryRun) continue
     const into = p.spec.action === 'DENY' ? deny : p.spec.action === 'AUDIT' ? audit : allow
     if (p.spec.action === 'ALLOW') hasAllow = true
-    p.spec.rules.forEach((rule, i) => {
-      const parts: Predicate[] = []
-      if (rule.from) parts.push(any(rule.from.map(sourceMatcher)))
-      if (rule.to) parts.push(any(rule.to.map((o) => operationMatcher(o, target))))
-      for (const c of rule.when) parts.push(conditionMatcher(c, target))
-      into.push({ name: `ns[${p.meta.namespace}]-policy[${p.meta.name}]-rule[${i}]`, matches: all(parts) })
-    })
+    for (const rule of compileRules(p, target)) into.push(rule)
   }
   if (deny.length === 0 && allow.length === 0 && audit.length === 0 && !hasAllow) return undefined
   return { deny, allow, audit, hasAllow }
+}
+
+/**
+ * Whether a sidecar applies the policy: in its namespace or the root one, selecting its labels, and without
+ * targetRef(s), which Istio's sidecars ignore (the policy is for Gateway API gateways and waypoints).
+ */
+export function appliesTo(p: AuthorizationPolicy, target: AuthzTarget, root = ROOT_NAMESPACE): boolean {
+  if (p.meta.namespace !== target.namespace && p.meta.namespace !== root) return false
+  return p.spec.targetRefs.length === 0 && selects(p.spec.selector, target.labels)
+}
+
+/**
+ * The CUSTOM policies of `target`, per provider name, as the rules that trigger a check. Their names are Istio's,
+ * `istio-ext-authz-<provider>-ns[default]-policy[ext-authz]-rule[0]`: a denial for a bad provider names them.
+ */
+export function compileCustomRules(policies: readonly AuthorizationPolicy[], target: AuthzTarget, root = ROOT_NAMESPACE): Map<string, CompiledRule[]> {
+  const byProvider = new Map<string, CompiledRule[]>()
+  for (const p of policies) {
+    if (p.spec.action !== 'CUSTOM' || p.spec.provider === undefined || !appliesTo(p, target, root)) continue
+    const rules = byProvider.get(p.spec.provider) ?? []
+    for (const rule of compileRules(p, target, `istio-ext-authz-${p.spec.provider}-`)) rules.push(rule)
+    byProvider.set(p.spec.provider, rules)
+  }
+  return byProvider
+}
+
+/** The providers named by the CUSTOM policies that apply to `target` (no matchers compiled). */
+export function customProviders(policies: readonly AuthorizationPolicy[], target: AuthzTarget, root = ROOT_NAMESPACE): Set<string> {
+  const out = new Set<string>()
+  for (const p of policies) if (p.spec.action === 'CUSTOM' && p.spec.provider !== undefined && appliesTo(p, target, root)) out.add(p.spec.provider)
+  return out
+}
+
+function compileRules(p: AuthorizationPolicy, target: AuthzTarget, prefix = ''): CompiledRule[] {
+  return p.spec.rules.map((rule, i) => {
+    const parts: Predicate[] = []
+    if (rule.from) parts.push(any(rule.from.map(sourceMatcher)))
+    if (rule.to) parts.push(any(rule.to.map((o) => operationMatcher(o, target))))
+    for (const c of rule.when) parts.push(conditionMatcher(c, target))
+    return { name: `${prefix}ns[${p.meta.namespace}]-policy[${p.meta.name}]-rule[${i}]`, matches: all(parts) }
+  })
 }
 
 /** The filter: answers 403 itself when denied, else passes the request on untouched. */
@@ -83,7 +120,8 @@ export function authorization(engine: AuthzEngine): Filter {
     }
 }
 
-function deny(req: MeshRequest, policy: string) {
+/** Envoy RBAC's denial: 403 `RBAC: access denied`, the matched policy in the response code details. */
+export function deny(req: MeshRequest, policy: string) {
   req.info.details = `rbac_access_denied_matched_policy[${policy}]`
   return localReply(403, 'RBAC: access denied')
 }

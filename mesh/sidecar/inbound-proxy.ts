@@ -1,7 +1,8 @@
 /**
  * The inbound side of a sidecar: a listener in front of the app (reporter `destination`). It
  * terminates mTLS as PeerAuthentication says (STRICT / PERMISSIVE / DISABLE), learns the caller,
- * makes the server span, enforces AuthorizationPolicy and LocalRateLimit, and forwards to the app
+ * makes the server span, enforces AuthorizationPolicy (CUSTOM ones through ext_authz checks it sends to
+ * the provider itself, on clusters of its own) and LocalRateLimit, and forwards to the app
  * (in-process in a running mesh, so nothing reaches the app around its sidecar). An app that is down gives 503 `…connection failure` (UF), as an Envoy in front of a
  * dead container. The caller's identity comes from its verified certificate only: the peer metadata
  * header only names the workload for telemetry, and only when the certificate agrees.
@@ -16,7 +17,8 @@ import { requestId } from '../filters/request-id.ts'
 import { tracing } from '../filters/tracing.ts'
 import { DEFAULT_ROUTE_NAME } from './route-table.ts'
 import { UNKNOWN_WORKLOAD, type WorkloadRef } from '../telemetry/record.ts'
-import { fqdnOf } from '../control/registry.ts'
+import { fqdnOf, type ServiceRegistry } from '../control/registry.ts'
+import { ClusterManager } from './cluster-manager.ts'
 import type { ConfigFeed } from './config-feed.ts'
 import { InboundPolicy } from './inbound-policy.ts'
 import { report } from './report.ts'
@@ -48,7 +50,7 @@ const XFCC = 'x-forwarded-client-cert'
 
 export async function startInboundProxy(
   self: WorkloadIdentity,
-  deps: Omit<ProxyDeps, 'config' | 'registry'> & { readonly config?: ConfigFeed },
+  deps: Omit<ProxyDeps, 'config' | 'registry'> & { readonly config?: ConfigFeed; readonly registry?: ServiceRegistry },
   options: InboundOptions,
 ): Promise<InboundProxy> {
   const cluster = `inbound|${options.servicePort}||`
@@ -87,7 +89,13 @@ export async function startInboundProxy(
     }
   // As on every HCM: XFF untouched (use_remote_address: false), a missing x-forwarded-proto and x-request-id set.
   const base: Filter[] = [localReplies(), identify, forwardedProto(), requestId(deps.random.stream(`${self.name}/inbound/request-id`)), tracing()]
-  const policy = new InboundPolicy({ namespace: self.namespace, labels: self.labels, port: options.servicePort }, deps.clock)
+  const cert = deps.security ? await deps.security.certificate(self) : undefined
+  // ext_authz checks leave from this side of the proxy, with its certificate (auto mTLS), as Envoy's do.
+  const checkClusters = deps.registry
+    ? new ClusterManager(`${self.name}/inbound`, deps.registry, { clock: deps.clock, random: deps.random, ...(cert ? { security: deps.security!.transport(cert) } : {}) })
+    : undefined
+  const providers = checkClusters && deps.registry ? { registry: deps.registry, clusters: checkClusters, ownService: service } : undefined
+  const policy = new InboundPolicy({ namespace: self.namespace, labels: self.labels, port: options.servicePort }, deps.clock, undefined, providers)
   let chain: Handler = compose([...base, ...(options.filters ?? [])], toApp)
   const rebuild = () => {
     const filters = deps.config ? policy.compile(deps.config.snapshot()) : []
@@ -97,7 +105,6 @@ export async function startInboundProxy(
   const unsubscribe = deps.config?.subscribe(rebuild)
   // A push swaps the chain; requests already inside finish on the chain they started with.
   const handler: Handler = (req) => chain(req)
-  const cert = deps.security ? await deps.security.certificate(self) : undefined
   const destination = workloadRef(self)
   const authenticatedDestination = workloadRef(self, true)
   const listener = await startListener({
@@ -117,6 +124,7 @@ export async function startInboundProxy(
     async close() {
       unsubscribe?.()
       await listener.close()
+      await checkClusters?.close()
       await Promise.all([...pools.values(), ...(inProcess ? [inProcess] : [])].map((p) => p.close().catch(() => {})))
     },
   }

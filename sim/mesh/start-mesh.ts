@@ -18,7 +18,7 @@ import { gatewayIdentity as ingressIdentity, type WorkloadIdentity } from '../..
 import { createMeshCa } from '../../mesh/security/ca.ts'
 import { MeshSecurity } from '../../mesh/security/mesh-security.ts'
 import { RunningWorkload } from './workload-runtime.ts'
-import { bookinfoWorkloads, httpbinWorkloads, type WorkloadSpec } from './topology.ts'
+import { bookinfoWorkloads, extAuthzWorkloads, httpbinWorkloads, type WorkloadSpec } from './topology.ts'
 import { startMeshLinks, type LinkOptions, type MeshLinks } from './toxiproxy-links.ts'
 import { createMeshObservability, type MeshObservability, type ObservabilityOptions } from './mesh-observability.ts'
 import { meshProxies } from './mesh-proxies.ts'
@@ -35,6 +35,8 @@ export interface MeshOptions {
   readonly clock?: Clock
   /** Adds httpbin v1/v2 (Istio's circuit-breaking and mirroring tasks). */
   readonly withHttpbin?: boolean
+  /** Adds Istio's sample ext-authz server, Service `ext-authz` port 8000 (the External Authorization task). */
+  readonly withExtAuthz?: boolean
   readonly workloads?: readonly WorkloadSpec[]
   /** Apply Istio's bookinfo-gateway.yaml at start (default true). */
   readonly defaultGateway?: boolean
@@ -124,7 +126,7 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   const stats = new MeshStats(clock, { outboundOnly: (workload) => clients.has(workload) })
   telemetry.add(stats)
 
-  const specs = options.workloads ?? [...bookinfoWorkloads(), ...(options.withHttpbin ? httpbinWorkloads() : [])]
+  const specs = options.workloads ?? [...bookinfoWorkloads(), ...(options.withHttpbin ? httpbinWorkloads() : []), ...(options.withExtAuthz ? extAuthzWorkloads() : [])]
   // Services first, so every sidecar's first route table already knows all of them.
   for (const spec of specs) registry.addService(spec.app, spec.servicePort)
   // The start config: the default gateway, then user config. It is applied before traffic starts

@@ -1,8 +1,10 @@
 /**
  * AuthorizationPolicy `spec` (security.istio.io/v1): Istio's validation webhook checks, plus what meshdojo
- * cannot simulate. CUSTOM (ext_authz) and targetRef (waypoints, Gateway API) are rejected; request principals
- * parse but never match, since no RequestAuthentication (JWT) exists here. Values are compiled to matchers
- * here (authz-source.ts, authz-operation.ts, authz-condition.ts), so the filter never reads the YAML.
+ * cannot simulate. CUSTOM names an ext_authz provider of the mesh config (parse/mesh-config.ts), which the
+ * webhook does not look up: a missing provider is found at runtime, as in Istio. targetRef(s) (waypoints,
+ * Gateway API) are validated and warned about (policy-target-ref.ts); request principals parse but never
+ * match, since no RequestAuthentication (JWT) exists here. Values are compiled to matchers here
+ * (authz-source.ts, authz-operation.ts, authz-condition.ts), so the filter never reads the YAML.
  */
 
 import type { AuthorizationAction, AuthorizationPolicySpec, AuthorizationRule } from '../types.ts'
@@ -10,8 +12,9 @@ import { DRY_RUN } from './annotations.ts'
 import { authzCondition } from './authz-condition.ts'
 import { authzOperation } from './authz-operation.ts'
 import { authzSource } from './authz-source.ts'
-import { absent, checkShape, list, listOf, object, str, type Obj } from './fields.ts'
+import { absent, checkShape, isObj, list, listOf, object, str, type Obj } from './fields.ts'
 import type { Meta } from './metadata.ts'
+import { policyTargetRefs } from './policy-target-ref.ts'
 import { at, type Reporter } from './reporter.ts'
 import { workloadSelector } from './workload-selector.ts'
 
@@ -25,26 +28,85 @@ export function authorizationPolicySpec(v: unknown, field: string, r: Reporter, 
   checkShape(o, field, r, { fields: ['selector', 'action', 'rules', 'provider', 'targetRef', 'targetRefs'] })
   const before = r.errorCount
   const selector = workloadSelector(o.selector, at(field, 'selector'), r)
-  for (const key of ['targetRef', 'targetRefs'] as const) {
-    if (!absent(o[key])) r.error('MD0119', at(field, key), `${key} (waypoints, Gateway API) is not supported; use selector to pick sidecar workloads`)
-  }
+  const targetRefs = policyTargetRefs(o, field, r, !absent(o.selector))
   const actionText = str(o.action, at(field, 'action'), r) ?? 'ALLOW'
+  const rulesField = at(field, 'rules')
+  // Istio reads the YAML into a protobuf message, where an empty list is no list at all.
+  const noRules = absent(o.rules) || (Array.isArray(o.rules) && o.rules.length === 0)
+  let provider: string | undefined
   if (!(ACTIONS as readonly string[]).includes(actionText)) {
     r.error('MD0106', at(field, 'action'), `must be one of ${ACTIONS.join(', ')}`, actionText)
   } else if (actionText === 'CUSTOM') {
-    r.error('MD0119', at(field, 'action'), 'CUSTOM is not supported: meshdojo has no external authorizer (ext_authz provider); use ALLOW or DENY')
+    if (noRules) {
+      r.error('MD0108', rulesField, 'CUSTOM action without `rules` is meaningless as it will never be triggered, add an empty rule `{}` if you want it be triggered for every request')
+    } else {
+      provider = providerName(o.provider, at(field, 'provider'), r)
+    }
+    checkCustomRules(o.rules, rulesField, r)
   } else if (!absent(o.provider)) {
     r.error('MD0107', at(field, 'provider'), `\`provider\` must not be with non CUSTOM action, found ${actionText}`)
   }
   const dryRun = dryRunAnnotation(meta?.annotations ?? {}, actionText, r)
-  const rulesField = at(field, 'rules')
   if (actionText === 'DENY' && absent(o.rules)) {
     r.error('MD0108', rulesField, 'DENY action without `rules` is meaningless as it will never be triggered, add an empty rule `{}` if you want it be triggered for every request')
   }
   const namespace = meta?.namespace ?? 'default'
   const rules = listOf(o.rules, rulesField, r, (item, f) => rule(item, f, r, namespace))
-  if (r.errorCount > before) return undefined
-  return { ...(selector === undefined ? {} : { selector }), action: actionText as AuthorizationAction, rules, dryRun }
+  if (r.errorCount > before || targetRefs === undefined) return undefined
+  return {
+    ...(selector === undefined ? {} : { selector }),
+    targetRefs,
+    action: actionText as AuthorizationAction,
+    ...(provider === undefined ? {} : { provider }),
+    rules,
+    dryRun,
+  }
+}
+
+/** `provider: {name: …}`: Istio's webhook only requires a name; whether the mesh config defines it is a runtime matter. */
+function providerName(v: unknown, field: string, r: Reporter): string | undefined {
+  const o = object(v, field, r)
+  if (o !== undefined) checkShape(o, field, r, { fields: ['name'] })
+  const name = o === undefined ? undefined : str(o.name, at(field, 'name'), r)
+  if (!name) {
+    r.error('MD0108', at(field, 'name'), '`provider.name` must not be empty')
+    return undefined
+  }
+  return name
+}
+
+/** Source fields and `when` keys Istio does not support with CUSTOM (the peer identity and JWT ones). */
+const CUSTOM_UNSUPPORTED_SOURCES: readonly [string, string][] = [
+  ['namespaces', 'From.Namespaces'], ['notNamespaces', 'From.NotNamespaces'],
+  ['serviceAccounts', 'From.ServiceAccounts'], ['notServiceAccounts', 'From.NotServiceAccounts'],
+  ['trustDomains', 'From.TrustDomains'], ['notTrustDomains', 'From.NotTrustDomains'],
+  ['principals', 'From.Principals'], ['notPrincipals', 'From.NotPrincipals'],
+  ['requestPrincipals', 'From.RequestPrincipals'], ['notRequestPrincipals', 'From.NotRequestPrincipals'],
+]
+const CUSTOM_UNSUPPORTED_KEYS: ReadonlySet<string> = new Set(['source.namespace', 'source.serviceAccount', 'source.trustDomain', 'source.principal'])
+
+/** Istio's webhook: CUSTOM rules may not match on identities (they are the external authorizer's business). */
+function checkCustomRules(v: unknown, field: string, r: Reporter): void {
+  const rules = Array.isArray(v) ? v : []
+  rules.forEach((item, i) => {
+    if (!isObj(item)) return
+    const from = Array.isArray(item.from) ? item.from : []
+    from.forEach((clause, j) => {
+      const source = isObj(clause) && isObj(clause.source) ? clause.source : undefined
+      if (source === undefined) return
+      for (const [key, name] of CUSTOM_UNSUPPORTED_SOURCES) {
+        const values = source[key]
+        if (Array.isArray(values) && values.length > 0) r.error('MD0119', at(at(at(at(at(field, i), 'from'), j), 'source'), key), `${name} is currently not supported with CUSTOM action`)
+      }
+    })
+    const when = Array.isArray(item.when) ? item.when : []
+    when.forEach((condition, k) => {
+      const key = isObj(condition) && typeof condition.key === 'string' ? condition.key : undefined
+      if (key !== undefined && (CUSTOM_UNSUPPORTED_KEYS.has(key) || key.startsWith('request.auth.'))) {
+        r.error('MD0119', at(at(at(at(field, i), 'when'), k), 'key'), `${key} is currently not supported with CUSTOM action`)
+      }
+    })
+  })
 }
 
 /** `istio.io/dry-run`: a Go boolean (`true`, `1`, `t`, `False`…), and only on ALLOW and DENY policies. */

@@ -21,15 +21,23 @@ describe('parseConfig: documents that fail validation', () => {
   })
 
   test('a kind meshdojo does not simulate is an Error unless the caller takes it (read: silent; ignored: an Info)', () => {
-    const text = 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n---\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: se}\n'
+    const text = 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa}\n---\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: se}\n'
     const levels = (r: ReturnType<typeof parseConfig>) => r.diagnostics.map((d) => `${d.level} ${d.code} ${d.kind}`)
-    expect(levels(parseConfig(text, 'f.yaml'))).toEqual(['Error MD0003 Service', 'Error MD0003 ConfigMap', 'Error MD0003 ServiceEntry'])
+    expect(levels(parseConfig(text, 'f.yaml'))).toEqual(['Error MD0003 Service', 'Error MD0003 ServiceAccount', 'Error MD0003 ServiceEntry'])
     const offered: unknown[] = []
     const taken = parseConfig(text, 'f.yaml', {
-      otherKind: (value) => (offered.push(value.kind), value.kind === 'Service' ? 'read' : value.kind === 'ConfigMap' ? 'ignored' : undefined),
+      otherKind: (value) => (offered.push(value.kind), value.kind === 'Service' ? 'read' : value.kind === 'ServiceAccount' ? 'ignored' : undefined),
     })
-    expect(offered).toEqual(['Service', 'ConfigMap', 'ServiceEntry'])
-    expect(levels(taken)).toEqual(['Info MD0003 ConfigMap', 'Error MD0003 ServiceEntry'])
+    expect(offered).toEqual(['Service', 'ServiceAccount', 'ServiceEntry'])
+    expect(levels(taken)).toEqual(['Info MD0003 ServiceAccount', 'Error MD0003 ServiceEntry'])
     expect(taken.invalid).toEqual([])
+  })
+
+  test('a ConfigMap other than Istio\'s mesh config is offered to the caller like any Kubernetes object', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app-settings}\ndata: {a: b}\n'
+    expect(parseConfig(text, 'f.yaml').diagnostics.map((d) => `${d.level} ${d.code}`)).toEqual(['Error MD0003'])
+    const ignored = parseConfig(text, 'f.yaml', { otherKind: () => 'ignored' })
+    expect(ignored.diagnostics.map((d) => `${d.level} ${d.code}`)).toEqual(['Info MD0003'])
+    expect(ignored.resources).toEqual([])
   })
 })

@@ -6,13 +6,14 @@
  */
 
 import { deepFreeze, FrozenSet } from '../freeze.ts'
-import { describeSupportedKinds, KIND_LIST, type AnyKindInfo } from '../kinds.ts'
+import { apiVersionsOf, describeSupportedKinds, KIND_LIST, type AnyKindInfo } from '../kinds.ts'
 import type { Diagnostic, IstioResource, Kind, ResourceMeta, ResourceRef, SourceRef } from '../types.ts'
 import { splitDocuments } from './documents.ts'
 import { checkShape, isObj, suggest, type Obj } from './fields.ts'
 import { checkAnnotations } from './annotations.ts'
 import { metadata, type Meta } from './metadata.ts'
 import { Reporter } from './reporter.ts'
+import { MESH_CONFIG_MAP } from './mesh-config.ts'
 
 export interface ParseResult {
   readonly resources: readonly IstioResource[]
@@ -72,10 +73,11 @@ export function parseResource(value: unknown, source?: SourceRef, opts: ParseOpt
   if (head === undefined) return { diagnostics: r.diagnostics() }
   const { info, o } = head
   const meta = metadata(o.metadata, r, info.nameRule)
-  checkShape(o, '', r, { fields: ['apiVersion', 'kind', 'metadata', 'spec'], quiet: ['status'] })
+  const body = info.body ?? 'spec'
+  checkShape(o, '', r, { fields: ['apiVersion', 'kind', 'metadata', body], quiet: ['status'] })
   if (meta !== undefined) checkAnnotations(meta.annotations, info.kind, r)
   // With bad metadata the spec is still read, so every mistake shows at once.
-  const spec = info.parseSpec(o.spec, 'spec', r, meta ?? { name: '', namespace: r.identity.namespace ?? 'default', annotations: {} })
+  const spec = info.parseSpec(o[body], body, r, meta ?? { name: '', namespace: r.identity.namespace ?? 'default', annotations: {} })
   const resourceMeta = meta === undefined ? undefined : { name: meta.name, namespace: meta.namespace, apiVersion: o.apiVersion as string, ...(source ? { source } : {}) }
   if (r.errorCount > 0 || resourceMeta === undefined || spec === undefined) {
     const invalid = resourceMeta === undefined ? undefined : deepFreeze<InvalidResource>({ kind: info.kind, meta: resourceMeta, raw: asApplied(o, meta!) })
@@ -128,7 +130,7 @@ function header(value: unknown, r: Reporter, opts: ParseOptions = {}): { info: A
   }
   // A kind meshdojo knows decides which apiVersions are right; a wrong one is an apiVersion error (MD0004).
   const known = KIND_LIST.find((k) => k.kind === kind)
-  const accepted = known === undefined ? undefined : known.versions.map((v) => `${known.group}/${v}`)
+  const accepted = known === undefined ? undefined : apiVersionsOf(known)
   if (apiVersion === undefined || apiVersion === null || apiVersion === '') {
     r.error('MD0004', 'apiVersion', accepted === undefined ? 'is required, e.g. "networking.istio.io/v1"' : `is required: ${kind} needs one of ${accepted.join(', ')}`)
     return undefined
@@ -144,12 +146,24 @@ function header(value: unknown, r: Reporter, opts: ParseOptions = {}): { info: A
     else if (taken === undefined) r.error('MD0003', 'kind', unsupportedKind(kind, apiVersion))
     return undefined
   }
+  // Only Istio's own ConfigMap (the mesh config) is simulated; any other is a plain Kubernetes object to
+  // whoever reads those (analysis ignores it, as istioctl does; an apply still rejects it).
+  if (known?.kind === 'ConfigMap' && opts.otherKind && !isMeshConfigMap(value)) {
+    const taken = opts.otherKind(value, r.source)
+    if (taken === 'ignored') r.info('MD0003', 'kind', `${kind} (${apiVersion}) is not simulated by meshdojo, and analysis does not read it`)
+    if (taken !== undefined) return undefined
+  }
   if (!accepted!.includes(apiVersion)) {
     r.error('MD0004', 'apiVersion', `${kind} needs one of ${accepted!.join(', ')}`, apiVersion)
     return undefined
   }
   const info = known
   return { info, o: value }
+}
+
+const isMeshConfigMap = (value: Obj): boolean => {
+  const meta = value.metadata as { name?: unknown; namespace?: unknown } | undefined
+  return meta?.name === MESH_CONFIG_MAP.name && (meta?.namespace ?? 'default') === MESH_CONFIG_MAP.namespace
 }
 
 /**

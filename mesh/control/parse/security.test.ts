@@ -40,7 +40,7 @@ describe('security.istio.io and meshdojo.dev kinds', () => {
     ['PeerAuthentication', '{portLevelMtls: {9080: {mode: STRICT}}}', 'MD0107', 'spec.portLevelMtls'],
     ['PeerAuthentication', '{selector: {matchLabels: {app: r}}, portLevelMtls: {0: {mode: STRICT}}}', 'MD0111', 'spec.portLevelMtls.0'],
     ['PeerAuthentication', '{selector: {matchLabels: {app: "r*"}}}', 'MD0106', 'spec.selector.matchLabels.app'],
-    ['AuthorizationPolicy', '{action: CUSTOM, provider: {name: x}, rules: [{}]}', 'MD0119', 'spec.action'],
+    ['AuthorizationPolicy', '{action: CUSTOM, provider: {name: x}}', 'MD0108', 'spec.rules'],
     ['AuthorizationPolicy', '{action: DENY}', 'MD0108', 'spec.rules'],
     ['AuthorizationPolicy', '{action: ALLOW, provider: {name: x}}', 'MD0107', 'spec.provider'],
     ['AuthorizationPolicy', '{rules: [{from: []}]}', 'MD0108', 'spec.rules[0].from'],
@@ -54,7 +54,7 @@ describe('security.istio.io and meshdojo.dev kinds', () => {
     ['AuthorizationPolicy', '{rules: [{when: [{key: "destination.labels[app]", values: [x]}]}]}', 'MD0106', 'spec.rules[0].when[0].key'],
     ['AuthorizationPolicy', '{rules: [{when: [{key: "request.headers[x]"}]}]}', 'MD0108', 'spec.rules[0].when[0]'],
     ['AuthorizationPolicy', '{rules: [{from: [{source: {ipBlocks: ["10.0.0.0/99"]}}]}]}', 'MD0106', 'spec.rules[0].from[0].source.ipBlocks[0]'],
-    ['AuthorizationPolicy', '{targetRefs: [{kind: Service, name: x}]}', 'MD0119', 'spec.targetRefs'],
+    ['AuthorizationPolicy', '{targetRefs: [{kind: Service}]}', 'MD0108', 'spec.targetRefs[0].name'],
     ['AuthorizationPolicy', '{rules: [{to: [{operation: {paths: ["/a/{**}/{*}"]}}]}]}', 'MD0106', 'spec.rules[0].to[0].operation.paths[0]'],
   ])('%s %s → %s at %s', (kind, spec, code, field) => {
     expect(errors(doc(kind, spec))).toContainEqual({ code, field })

@@ -127,7 +127,8 @@ export async function deleteCommand(argv: string[], io: CliIO): Promise<number> 
 export function kindName(kind: string, opts: { plural?: boolean } = {}): string {
   const info = KIND_LIST.find((k) => k.kind === kind)
   if (info === undefined) return kind.toLowerCase()
-  return `${opts.plural ? info.plural : info.singular}.${info.group}`
+  // The core group has no name: `configmap/istio`, as kubectl prints it.
+  return `${opts.plural ? info.plural : info.singular}${info.group === '' ? '' : `.${info.group}`}`
 }
 
 interface Ref {

@@ -56,6 +56,7 @@ Options:
   --user U            who the background load logs in as: anonymous, jason or mixed (default mixed)
   --no-load           no background traffic
   --with httpbin      also run httpbin v1 and v2 (circuit-breaking and mirroring tasks)
+  --with ext-authz    also run Istio's sample ext-authz server (External Authorization task; repeatable --with)
   --config FILE       apply Istio YAML at start (repeatable); an invalid file stops the start
   --access-log FILE   also write every sidecar's access log to FILE (rotated at 10 MB, FILE.1 kept)
   --access-log-format F  text (Istio's TEXT format, default) or json
@@ -69,6 +70,8 @@ Options:
 `
 
 const USERS: readonly LoadUser[] = ['anonymous', 'jason', 'mixed']
+/** Workloads `--with` adds to Bookinfo. */
+const WITH: readonly string[] = ['httpbin', 'ext-authz']
 
 export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
@@ -110,7 +113,7 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
   if (!USERS.includes(user)) throw new UsageError(`--user must be one of ${USERS.join(', ')}, got "${values.user}"`)
   const accessLogFormat = (values['access-log-format'] ?? 'text') as AccessLogFormat
   if (!ACCESS_LOG_FORMATS.includes(accessLogFormat)) throw new UsageError(`--access-log-format must be text or json, got "${values['access-log-format']}"`)
-  for (const extra of values.with ?? []) if (extra !== 'httpbin') throw new UsageError(`--with knows only "httpbin", got "${extra}"`)
+  for (const extra of values.with ?? []) if (!WITH.includes(extra)) throw new UsageError(`--with knows only ${WITH.map((w) => `"${w}"`).join(' and ')}, got "${extra}"`)
   // Refused before anything listens: both APIs can reconfigure the mesh.
   const allowRemote = values['allow-remote'] ?? false
   const adminHost = bindHost(values['admin-host'], { allowRemote, flag: '--admin-host' })
@@ -124,6 +127,7 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
       seed,
       ingressPort,
       withHttpbin: values.with?.includes('httpbin'),
+      withExtAuthz: values.with?.includes('ext-authz'),
       configFiles: values.config,
       toxiproxy: toxiproxyUrl ? { url: toxiproxyUrl.replace(/\/$/, '') } : { port: toxiproxyPort, host: toxiproxyHost, allowRemote },
       security: { caDir: values['ca-dir'], autoMtls: !values['no-auto-mtls'] },
