@@ -27,7 +27,7 @@ Commands:
   toxic add|list|…      Toxiproxy toxics on the links between services (toxiproxy-cli style)
   toxiproxy             only the Toxiproxy 2.12-compatible server: a drop-in toxiproxy-server (same flags)
   export k8s            the applied Istio config plus the steps to run the same lesson on a real cluster
-  scenario <name|file>  run a lesson headless on its own mesh and check every step (--list, --report FILE)
+  scenario <name|file>  run a lesson headless on its own mesh and check every step (--all, --list, --report FILE)
   workshop [name]       the same lessons, interactive: n next step, c check, h hint, S solve
 ${OBSERVABILITY_COMMANDS.map((c) => `  ${c.name.padEnd(22)}${c.summary}`).join('\n')}
 

@@ -213,6 +213,29 @@ describe('meshdojo scenario', () => {
     expect(r.err).toContain(`${file}:10:32 steps[0].expect[0].latency.p50.below: expected a duration like "6s", "500ms", "1.5s" or "1m30s", got "3 s"`)
   })
 
+  test('--all --dir runs every lesson of a folder: a line per lesson, what failed, a total, a report of all', async () => {
+    const lessons = mkdtempSync(join(dir, 'lessons-'))
+    const lesson = (name: string, order: number, code: number) =>
+      writeFileSync(
+        join(lessons, `${name}.yaml`),
+        `name: ${name}\ntitle: ${name} lesson\nsummary: s\nseed: 42\norder: ${order}\nsteps:\n  - title: Pages load\n    text: x\n    traffic: { requests: 2 }\n    expect:\n      - status: { code: ${code} }\n    hints: [Nothing routes yet.]\n`,
+      )
+    lesson('second', 2, 503)
+    lesson('first', 1, 200)
+    const out = join(dir, 'all.json')
+    const r = await cli('scenario', '--all', '--dir', lessons, '--report', out)
+    expect(r.code).toBe(1)
+    const lines = r.out.split('\n')
+    expect(lines[0]).toMatch(/^✔ first +1\/1 checks in 1 step +\d/)
+    expect(lines[1]).toMatch(/^✘ second +0\/1 checks in 1 step +\d/)
+    expect(lines[2]).toBe('  step 1: ✘ codes of responses from /productpage: 200 ×2; expected all 503. Hint: Nothing routes yet.')
+    expect(r.out).toMatch(/\n✘ 1 of 2 lessons passed \(/)
+    const reports = JSON.parse(readFileSync(out, 'utf8')) as ScenarioReport[]
+    expect(reports.map((x) => [x.scenario.name, x.passed])).toEqual([['first', true], ['second', false]])
+    expect(await cli('scenario', '--all', 'first')).toMatchObject({ code: 2, err: expect.stringContaining('--all takes no scenario name') })
+    expect(await cli('scenario', '--list', '--dir', lessons)).toMatchObject({ code: 0, out: expect.stringMatching(/^first +first lesson \(1 step\)\nsecond /) })
+  })
+
   test('usage mistakes exit 2 with one line', async () => {
     expect(await cli('scenario', 'fault-injectoin')).toMatchObject({ code: 2, err: expect.stringContaining('did you mean "fault-injection"?') })
     expect(await cli('scenario', 'fault-injection', '--report', 'out.txt')).toMatchObject({ code: 2, err: expect.stringContaining('--report must end in .json or .md') })
