@@ -62,6 +62,8 @@ export class BlessedPainter {
 
   /** Set when a paint changed anything on screen; the caller renders only then. */
   changed = false
+  /** The lesson panel's last useful scroll position at the last paint (0: it all fits); read by PgDn. */
+  lessonScrollLimit = 0
 
   /** Draws the frame (without rendering) and returns the layout used. */
   paint(frame: Frame): Layout {
@@ -122,12 +124,14 @@ export class BlessedPainter {
     this.label(w, label)
     const inner = { width: docked.width - 3, height: docked.height - 2 }
     let content = lines(inner.width)
+    if (typeof keep === 'object') this.lessonScrollLimit = 0 // all of it fits, unless it overflows below
     if (content.length > inner.height) {
       if (keep === 'bottom') content = content.slice(content.length - inner.height)
       else if (keep === 'top') content = [...content.slice(0, inner.height - 1), [seg(`… ${content.length - inner.height + 1} more`, 'muted')]]
       else {
         // Scrolled by PgUp/PgDn; the first and last rows say when there is more above or below.
-        const top = Math.max(0, Math.min(keep.scroll, content.length - inner.height + 1))
+        this.lessonScrollLimit = content.length - inner.height + 1
+        const top = Math.max(0, Math.min(keep.scroll, this.lessonScrollLimit))
         const above = top > 0
         const room = inner.height - (above ? 1 : 0)
         const below = top + room < content.length

@@ -120,7 +120,7 @@ export function startDashboardApp(o: DashboardAppOptions): Dashboard {
       return
     }
     safely('key', () => {
-      const ctx: KeyContext = { ...o.source.keyContext(), lesson: o.lesson !== undefined, nowMs: o.clock.epochMs() }
+      const ctx: KeyContext = { ...o.source.keyContext(), lesson: o.lesson !== undefined, nowMs: o.clock.epochMs(), lessonScrollLimit: painter.lessonScrollLimit }
       const before = ui.filter
       const result = handleKey(ui, press, ctx)
       ui = result.ui

@@ -161,6 +161,14 @@ describe('the lesson panel', () => {
     expect(press(['pagedown', 'pageup', 'pageup'], initialUi(), c).ui.lessonScroll).toBe(0)
     expect(press(['pagedown']).ui.lessonScroll).toBeUndefined()
   })
+
+  test('PgDn stops at the last page, so one PgUp after many PgDn moves up at once', () => {
+    const c = { ...ctx, lesson: true, lessonScrollLimit: 7 }
+    const down = press(Array(40).fill('pagedown'), initialUi(), c).ui
+    expect(down.lessonScroll).toBe(7)
+    expect(press(['pageup'], down, c).ui.lessonScroll).toBe(2)
+    expect(press(['pagedown'], initialUi(), { ...c, lessonScrollLimit: 0 }).ui.lessonScroll).toBe(0)
+  })
 })
 
 describe('outcomes', () => {

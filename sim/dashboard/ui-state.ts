@@ -47,6 +47,8 @@ export interface KeyContext extends MenuContext, MainKeyContext {
   readonly nowMs: number
   /** What `s` edits (reviews): its versions and the weights in force, if any. */
   readonly split?: { readonly service: string; readonly versions: readonly string[]; readonly current?: Readonly<Record<string, number>> }
+  /** The lesson panel's last scroll position (from the last paint): PgDn stops there, so PgUp moves at once. */
+  readonly lessonScrollLimit?: number
 }
 
 export interface KeyResult {
@@ -83,7 +85,8 @@ export function withOutcome(ui: UiState, outcome: { title: string; detail?: stri
 
 function mainScreen(ui: UiState, key: KeyPress, ctx: KeyContext): KeyResult {
   if (ctx.lesson && (key.name === 'pagedown' || key.name === 'pageup')) {
-    return { ui: { ...ui, lessonScroll: Math.max(0, (ui.lessonScroll ?? 0) + (key.name === 'pagedown' ? 5 : -5)) } }
+    const wanted = (ui.lessonScroll ?? 0) + (key.name === 'pagedown' ? 5 : -5)
+    return { ui: { ...ui, lessonScroll: Math.max(0, Math.min(ctx.lessonScrollLimit ?? Infinity, wanted)) } }
   }
   const intent = mainKey(key, ctx)
   if (!intent) return { ui }
