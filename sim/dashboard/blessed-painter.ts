@@ -124,7 +124,7 @@ export class BlessedPainter {
     this.label(w, label)
     const inner = { width: docked.width - 3, height: docked.height - 2 }
     let content = lines(inner.width)
-    if (typeof keep === 'object') this.lessonScrollLimit = 0 // all of it fits, unless it overflows below
+    if (typeof keep === 'object') this.lessonScrollLimit = 0 // nothing to scroll; set below when it overflows
     if (content.length > inner.height) {
       if (keep === 'bottom') content = content.slice(content.length - inner.height)
       else if (keep === 'top') content = [...content.slice(0, inner.height - 1), [seg(`… ${content.length - inner.height + 1} more`, 'muted')]]
